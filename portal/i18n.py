@@ -1,0 +1,33 @@
+"""Languages: German by default, English by choice, kept in the session and in the account."""
+
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "de")
+
+
+def localized(obj, attribute: str = "name") -> str:
+    """The German or English variant of a bilingual data column (`name_de` / `name_en`)."""
+    suffix = "en" if current_language() == "en" else "de"
+    return getattr(obj, f"{attribute}_{suffix}")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["format_date"] = format_date
+    app.jinja_env.filters["format_datetime"] = format_datetime
+    app.jinja_env.filters["format_decimal"] = format_decimal

@@ -1,0 +1,188 @@
+"""Shared fixtures: app, db, client, login_as, the cast of users, a SQL query counter.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set
+(CI runs the `db`-marked tests there too). Each test starts from empty tables plus reference data."""
+
+import contextlib
+import os
+import re
+
+import pytest
+from sqlalchemy import event, text
+from werkzeug.security import generate_password_hash
+
+from portal import create_app
+from portal.extensions import db as _db
+from portal.reference_data import seed_reference_data
+
+TEST_PASSWORD = "Richtig-Langes-Passwort-1"
+# Hashing is deliberately slow; compute the test password's hash once.
+TEST_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="scrypt")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def base_config(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "MAIL_SERVER": None,
+        "MAIL_OUTBOX_FOLDER": str(instance / "outbox"),
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "PORTAL_BASE_URL": "http://portal.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(base_config):
+    """Create the tables once per test session (from the models; migrations are tested apart)."""
+    app = create_app(base_config)
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        _db.create_all()
+    yield
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    _db.session.remove()
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def app_config(base_config):
+    """Override in a test module to change settings for its tests."""
+    return dict(base_config)
+
+
+@pytest.fixture
+def app(_schema, app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        _empty_all_tables()
+        seed_reference_data()
+        yield app
+        _db.session.remove()
+        _empty_all_tables()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class AuthActions:
+    """Log a test client in and out through the real login form (flaskr's AuthActions)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str = TEST_PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        response = self.client.post("/anmelden", data={"email": email, "password": password})
+        assert response.status_code == 302, f"login of {email} failed: {response.status_code}"
+        return response
+
+    def logout(self):
+        return self.client.post("/abmelden")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(auth):
+    """`login_as(user)` logs the test client in as that user."""
+    return auth.login
+
+
+@pytest.fixture
+def cast(db):
+    """The authorisation matrix's cast: two partner organisations, their users, the ministry."""
+    from tests import factories
+
+    org_a = factories.OrganisationFactory(name="Organisation A", member_number=1)
+    org_b = factories.OrganisationFactory(name="Organisation B", member_number=2)
+    cast = {
+        "org_a": org_a,
+        "org_b": org_b,
+        "editor_a": factories.UserFactory(role="partner_editor", organisation=org_a),
+        "admin_a": factories.UserFactory(role="partner_admin", organisation=org_a),
+        "admin_b": factories.UserFactory(role="partner_admin", organisation=org_b),
+        "reviewer": factories.UserFactory(role="reviewer", organisation=None),
+        "admin": factories.UserFactory(role="admin", organisation=None),
+    }
+    db.session.commit()
+    return cast
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|PRAGMA)", statement, re.I):
+            self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(db):
+    """`with count_queries() as counter: ...` then `counter.count` SQL statements."""
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+@pytest.fixture
+def outbox(db):
+    """The queued messages, freshest last."""
+    from portal.models import OutboxMessage
+
+    def messages():
+        db.session.expire_all()
+        return db.session.query(OutboxMessage).order_by(OutboxMessage.id).all()
+
+    return messages
