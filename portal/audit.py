@@ -22,7 +22,9 @@ def record(
         action=action,
         object_type=object_type or (obj.__tablename__ if obj is not None else "system"),
         object_id=getattr(obj, "id", None),
-        actor_id=getattr(actor, "id", None) if actor is not None and actor.is_authenticated else None,
+        actor_id=getattr(actor, "id", None)
+        if actor is not None and actor.is_authenticated
+        else None,
         organisation_id=organisation_id,
         from_state=from_state,
         to_state=to_state,

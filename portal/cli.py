@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
         from portal.seed import DEMO_LOGINS, DEMO_PASSWORD
 
         click.echo("")
-        click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, who in DEMO_LOGINS:
             click.echo(f"  {email:<55} {who}")
         click.echo("")
@@ -78,7 +78,9 @@ def init_app(app: Flask) -> None:
         org = None
         if role in (Role.PARTNER_ADMIN, Role.PARTNER_EDITOR):
             if not organisation:
-                raise click.BadParameter("partner roles need --organisation", param_hint="--organisation")
+                raise click.BadParameter(
+                    "partner roles need --organisation", param_hint="--organisation"
+                )
             org = db.session.scalar(
                 select(Organisation).where(
                     (Organisation.name == organisation) | (Organisation.slug == organisation)
@@ -87,7 +89,9 @@ def init_app(app: Flask) -> None:
             if org is None:
                 raise click.ClickException(f"No organisation called {organisation!r}.")
         elif organisation:
-            raise click.BadParameter("ministry roles belong to no organisation", param_hint="--organisation")
+            raise click.BadParameter(
+                "ministry roles belong to no organisation", param_hint="--organisation"
+            )
         name = name or email.split("@")[0]
         if password is not None:
             if len(password) < 12:

@@ -22,7 +22,9 @@ class DefaultConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
-    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; forms never expire mid-typing
+    WTF_CSRF_TIME_LIMIT = (
+        None  # the token lives as long as the session; forms never expire mid-typing
+    )
 
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024  # PDFs up to 10 MB plus form overhead
 
@@ -46,7 +48,9 @@ class DefaultConfig:
     MAIL_USE_SSL = False
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
-    MAIL_DEFAULT_SENDER = "Partnerportal Interkulturelle Öffnung <no-reply@partnerportal.nrw.example>"
+    MAIL_DEFAULT_SENDER = (
+        "Partnerportal Interkulturelle Öffnung <no-reply@partnerportal.nrw.example>"
+    )
     MAIL_MAX_ATTEMPTS = 5
     MAIL_TIMEOUT = 30
     MINISTRY_CONTACT_EMAIL = "interkulturelle-oeffnung@mkjfgfi.nrw.example"

@@ -6,12 +6,13 @@ over SMTP with retries and back-off, or in development writes them as .eml files
 
 import smtplib
 import ssl
+from contextlib import nullcontext, suppress
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -26,10 +27,13 @@ def queue_mail(recipient: str, template: str, locale: str = "de", **context) -> 
     """Render templates/mail/<template>.txt in the recipient's language and queue it.
 
     The template's first line is `Subject: ...`; the rest is the body. Does not commit."""
-    with force_locale(locale):
-        rendered = render_template(
-            f"mail/{template}.txt", base_url=current_app.config["PORTAL_BASE_URL"], **context
-        )
+    base_url = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    # Links are built without a request too (CLI, cron): url_for needs a request context.
+    request_context = (
+        nullcontext() if has_request_context() else current_app.test_request_context("/")
+    )
+    with request_context, force_locale(locale):
+        rendered = render_template(f"mail/{template}.txt", base_url=base_url, **context)
     first_line, _, body = rendered.lstrip().partition("\n")
     if not first_line.startswith("Subject:"):
         raise ValueError(f"mail template {template} must start with 'Subject:'")
@@ -87,7 +91,9 @@ class SmtpTransport:
         cfg = self.config
         if cfg["MAIL_USE_SSL"]:
             self.connection = smtplib.SMTP_SSL(
-                cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"],
+                cfg["MAIL_SERVER"],
+                cfg["MAIL_PORT"],
+                timeout=cfg["MAIL_TIMEOUT"],
                 context=ssl.create_default_context(),
             )
         else:
@@ -101,10 +107,8 @@ class SmtpTransport:
         return self
 
     def __exit__(self, *exc):
-        try:
+        with suppress(smtplib.SMTPException, OSError):
             self.connection.quit()
-        except (smtplib.SMTPException, OSError):
-            pass
         return False
 
     def send(self, message: OutboxMessage, email: EmailMessage) -> None:

@@ -32,7 +32,9 @@ def is_partner(user) -> bool:
 
 
 def belongs_to(user, organisation_id: int | None) -> bool:
-    return is_partner(user) and organisation_id is not None and user.organisation_id == organisation_id
+    return (
+        is_partner(user) and organisation_id is not None and user.organisation_id == organisation_id
+    )
 
 
 # --- organisations -----------------------------------------------------------------------------

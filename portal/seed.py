@@ -69,26 +69,53 @@ FICTIONAL_PARTNERS = [
 
 FICTIONAL_APPLICANTS = [
     ("Pflegedienst Sonnenschein gGmbH", Sector.COMPANY, "Kreis Höxter", SubmissionStatus.SUBMITTED),
-    ("Kreishandwerkerschaft Musterland", Sector.ASSOCIATION, "Kreis Viersen", SubmissionStatus.DRAFT),
+    (
+        "Kreishandwerkerschaft Musterland",
+        Sector.ASSOCIATION,
+        "Kreis Viersen",
+        SubmissionStatus.DRAFT,
+    ),
 ]
 
 MINDEN_MEASURES = [
-    ("recruitment", "Mehr Beschäftigte mit Einwanderungsgeschichte",
-     "Stellenausschreibungen werden um einen Hinweis zur Vielfalt ergänzt, Auswahlkommissionen "
-     "werden geschult und anonymisierte Erstsichtungen erprobt.",
-     "Bewerberinnen und Bewerber", "employees_migration"),
-    ("trainees", "Anwärterinnen und Anwärter gezielt ansprechen",
-     "Ausbildungsmessen in Schulen mit hohem Anteil von Jugendlichen mit Einwanderungsgeschichte, "
-     "Elternabende in mehreren Sprachen.", "Schülerinnen und Schüler, Eltern", "trainees_migration"),
-    ("trainers_managers", "Ausbilderinnen und Ausbilder sensibilisieren",
-     "Verpflichtende Fortbildung zu interkultureller Kompetenz für alle Ausbilderinnen und "
-     "Ausbilder.", "Ausbilderinnen und Ausbilder", "trainers_trained"),
-    ("multilingualism", "Mehrsprachigkeit der Beschäftigten fördern",
-     "Ein internes Verzeichnis der Sprachkenntnisse ermöglicht Unterstützung im Publikumsverkehr.",
-     "Alle Beschäftigten", "languages_offered"),
-    ("public_relations", "Öffentlichkeitsarbeit sensibilisieren",
-     "Leitfaden für eine diskriminierungssensible Bild- und Textsprache der Pressestelle.",
-     "Pressestelle", None),
+    (
+        "recruitment",
+        "Mehr Beschäftigte mit Einwanderungsgeschichte",
+        "Stellenausschreibungen werden um einen Hinweis zur Vielfalt ergänzt, Auswahlkommissionen "
+        "werden geschult und anonymisierte Erstsichtungen erprobt.",
+        "Bewerberinnen und Bewerber",
+        "employees_migration",
+    ),
+    (
+        "trainees",
+        "Anwärterinnen und Anwärter gezielt ansprechen",
+        "Ausbildungsmessen in Schulen mit hohem Anteil von Jugendlichen mit Einwanderungsgeschichte, "
+        "Elternabende in mehreren Sprachen.",
+        "Schülerinnen und Schüler, Eltern",
+        "trainees_migration",
+    ),
+    (
+        "trainers_managers",
+        "Ausbilderinnen und Ausbilder sensibilisieren",
+        "Verpflichtende Fortbildung zu interkultureller Kompetenz für alle Ausbilderinnen und "
+        "Ausbilder.",
+        "Ausbilderinnen und Ausbilder",
+        "trainers_trained",
+    ),
+    (
+        "multilingualism",
+        "Mehrsprachigkeit der Beschäftigten fördern",
+        "Ein internes Verzeichnis der Sprachkenntnisse ermöglicht Unterstützung im Publikumsverkehr.",
+        "Alle Beschäftigten",
+        "languages_offered",
+    ),
+    (
+        "public_relations",
+        "Öffentlichkeitsarbeit sensibilisieren",
+        "Leitfaden für eine diskriminierungssensible Bild- und Textsprache der Pressestelle.",
+        "Pressestelle",
+        None,
+    ),
 ]
 
 
@@ -104,7 +131,11 @@ def _ensure_user(email, name, role, organisation=None, function=""):
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(
-            email=email, name=name, role=role, organisation=organisation, function=function,
+            email=email,
+            name=name,
+            role=role,
+            organisation=organisation,
+            function=function,
             email_confirmed_at=utcnow(),
         )
         user.set_password(DEMO_PASSWORD)
@@ -116,8 +147,12 @@ def _ensure_organisation(name, slug, sector, kreis, **fields):
     organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
     if organisation is None:
         organisation = Organisation(
-            name=name, slug=slug, sector=sector, kreis=kreis,
-            regierungsbezirk=REGIERUNGSBEZIRK_OF[kreis], **fields,
+            name=name,
+            slug=slug,
+            sector=sector,
+            kreis=kreis,
+            regierungsbezirk=REGIERUNGSBEZIRK_OF[kreis],
+            **fields,
         )
         db.session.add(organisation)
     return organisation
@@ -176,26 +211,48 @@ def seed_demo() -> dict:
     indicators_by_key = {i.key: i for i in db.session.scalars(select(Indicator))}
 
     _ensure_user("admin@example.org", "Miriam Schulte", Role.ADMIN, function="IT-Referat")
-    _ensure_user("pruefung@example.org", "Thomas Becker", Role.REVIEWER,
-                 function="Referat Interkulturelle Öffnung")
+    _ensure_user(
+        "pruefung@example.org",
+        "Thomas Becker",
+        Role.REVIEWER,
+        function="Referat Interkulturelle Öffnung",
+    )
 
     for index, (name, sector, kreis) in enumerate(FICTIONAL_PARTNERS):
         number = index + 1
         signed_on = date(2012, 3, 1) + timedelta(days=index * 115)
         slug = slugify(name)
         organisation = _ensure_organisation(
-            name, slug, sector, kreis, status=OrganisationStatus.ACTIVE, member_number=number,
-            member_since=signed_on, description=FICTIONAL,
+            name,
+            slug,
+            sector,
+            kreis,
+            status=OrganisationStatus.ACTIVE,
+            member_number=number,
+            member_since=signed_on,
+            description=FICTIONAL,
             website=f"https://www.{slug}.example.org",
         )
         _ensure_agreement(organisation, signed_on, "Staatssekretärin (Demo)", "Leitung (Demo)")
-        _ensure_user(f"kontakt@{slug}.example.org", f"Kontaktperson {name}", Role.PARTNER_ADMIN,
-                     organisation, function="Ansprechperson Interkulturelle Öffnung")
+        _ensure_user(
+            f"kontakt@{slug}.example.org",
+            f"Kontaktperson {name}",
+            Role.PARTNER_ADMIN,
+            organisation,
+            function="Ansprechperson Interkulturelle Öffnung",
+        )
 
     minden = _ensure_organisation(
-        "Kreis Minden-Lübbecke", "minden-luebbecke", Sector.AUTHORITY, "Kreis Minden-Lübbecke",
-        status=OrganisationStatus.ACTIVE, member_number=37, member_since=date(2023, 9, 6),
-        street="Portastraße 13", postcode="32423", city="Minden",
+        "Kreis Minden-Lübbecke",
+        "minden-luebbecke",
+        Sector.AUTHORITY,
+        "Kreis Minden-Lübbecke",
+        status=OrganisationStatus.ACTIVE,
+        member_number=37,
+        member_since=date(2023, 9, 6),
+        street="Portastraße 13",
+        postcode="32423",
+        city="Minden",
         website="https://www.minden-luebbecke.de",
         description=(
             "Der Kreis Minden-Lübbecke ist seit September 2023 Partner der Initiative. Sein Konzept "
@@ -205,22 +262,43 @@ def seed_demo() -> dict:
         ),
     )
     _ensure_agreement(minden, date(2023, 9, 6), "Staatssekretär Lorenz Bahr", "Landrat Ali Doğan")
-    _ensure_user("integration@minden-luebbecke.example.org", "Katrin Meyer", Role.PARTNER_ADMIN,
-                 minden, function="Integrationsbeauftragte")
-    _ensure_user("redaktion@minden-luebbecke.example.org", "Jonas Brinkmann",
-                 Role.PARTNER_EDITOR, minden, function="Personalentwicklung")
+    _ensure_user(
+        "integration@minden-luebbecke.example.org",
+        "Katrin Meyer",
+        Role.PARTNER_ADMIN,
+        minden,
+        function="Integrationsbeauftragte",
+    )
+    _ensure_user(
+        "redaktion@minden-luebbecke.example.org",
+        "Jonas Brinkmann",
+        Role.PARTNER_EDITOR,
+        minden,
+        function="Personalentwicklung",
+    )
 
     for name, sector, kreis, _status in FICTIONAL_APPLICANTS:
         slug = slugify(name)
         organisation = _ensure_organisation(
-            name, slug, sector, kreis, status=OrganisationStatus.APPLICANT, description=FICTIONAL,
+            name,
+            slug,
+            sector,
+            kreis,
+            status=OrganisationStatus.APPLICANT,
+            description=FICTIONAL,
         )
-        _ensure_user(f"bewerbung@{slug}.example.org", f"Bewerbung {name}", Role.PARTNER_ADMIN,
-                     organisation, function="Geschäftsführung")
+        _ensure_user(
+            f"bewerbung@{slug}.example.org",
+            f"Bewerbung {name}",
+            Role.PARTNER_ADMIN,
+            organisation,
+            function="Geschäftsführung",
+        )
     db.session.flush()
 
-    _ensure_concept(minden, SubmissionStatus.APPROVED, MINDEN_MEASURES, fields_by_key,
-                    indicators_by_key)
+    _ensure_concept(
+        minden, SubmissionStatus.APPROVED, MINDEN_MEASURES, fields_by_key, indicators_by_key
+    )
     for name, _sector, _kreis, status in FICTIONAL_APPLICANTS:
         organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
         _ensure_concept(organisation, status, MINDEN_MEASURES[:2], fields_by_key, indicators_by_key)

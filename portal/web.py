@@ -33,7 +33,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        template = f"errors/{code}.html" if code in {400, 403, 404, 405, 413, 429} else "errors/generic.html"
+        template = (
+            f"errors/{code}.html"
+            if code in {400, 403, 404, 405, 413, 429}
+            else "errors/generic.html"
+        )
         return render_template(template, error=error), code
 
     @app.errorhandler(Exception)

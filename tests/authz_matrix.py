@@ -19,16 +19,24 @@ def logged_in(expected, anonymous=LOGIN):
 
 def ministry_only(expected=200):
     return {
-        "anonymous": LOGIN, "editor_a": 403, "admin_a": 403, "admin_b": 403,
-        "reviewer": expected, "admin": expected,
+        "anonymous": LOGIN,
+        "editor_a": 403,
+        "admin_a": 403,
+        "admin_b": 403,
+        "reviewer": expected,
+        "admin": expected,
     }
 
 
 def org_a_and_ministry(expected=200):
     """Pages of organisation A: its own users and the ministry; organisation B is refused."""
     return {
-        "anonymous": LOGIN, "editor_a": expected, "admin_a": expected, "admin_b": 403,
-        "reviewer": expected, "admin": expected,
+        "anonymous": LOGIN,
+        "editor_a": expected,
+        "admin_a": expected,
+        "admin_b": 403,
+        "reviewer": expected,
+        "admin": expected,
     }
 
 
@@ -60,7 +68,9 @@ MATRIX = {
     ("account.change_password", "POST"): (lambda c: "/konto/passwort", logged_in(422), {}),
     ("partners.home", "GET"): (lambda c: "/meine-organisation", logged_in(HOME), None),
     ("partners.show", "GET"): (
-        lambda c: f"/organisationen/{c['org_a'].id}", org_a_and_ministry(), None,
+        lambda c: f"/organisationen/{c['org_a'].id}",
+        org_a_and_ministry(),
+        None,
     ),
     ("review.dashboard", "GET"): (lambda c: "/ministerium", ministry_only(), None),
 }

@@ -13,8 +13,12 @@ def test_change_name_and_language(client, cast, login_as, db):
     login_as(user)
     response = client.post(
         "/konto",
-        data={"profile-name": "Neuer Name", "profile-function": "Personal",
-              "profile-phone": "0571 1234", "profile-locale": "en"},
+        data={
+            "profile-name": "Neuer Name",
+            "profile-function": "Personal",
+            "profile-phone": "0571 1234",
+            "profile-locale": "en",
+        },
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
@@ -23,15 +27,18 @@ def test_change_name_and_language(client, cast, login_as, db):
     db.session.expire_all()
     saved = db.session.get(User, user.id)
     assert (saved.name, saved.function, saved.phone, saved.locale) == (
-        "Neuer Name", "Personal", "0571 1234", "en",
+        "Neuer Name",
+        "Personal",
+        "0571 1234",
+        "en",
     )
 
 
 def test_empty_name_is_refused_and_input_kept(client, cast, login_as):
     login_as(cast["editor_a"])
     response = client.post(
-        "/konto", data={"profile-name": "  ", "profile-function": "Meine Funktion",
-                        "profile-locale": "de"},
+        "/konto",
+        data={"profile-name": "  ", "profile-function": "Meine Funktion", "profile-locale": "de"},
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -51,15 +58,21 @@ def test_password_change_needs_the_current_password(client, cast, login_as, db):
     new = "Neues-sicheres-Passwort-7"
     wrong = client.post(
         "/konto/passwort",
-        data={"password-current_password": "falsch", "password-new_password": new,
-              "password-new_password_confirm": new},
+        data={
+            "password-current_password": "falsch",
+            "password-new_password": new,
+            "password-new_password_confirm": new,
+        },
     )
     assert wrong.status_code == 422
     assert "aktuelle Passwort ist nicht richtig" in wrong.get_data(as_text=True)
     ok = client.post(
         "/konto/passwort",
-        data={"password-current_password": TEST_PASSWORD, "password-new_password": new,
-              "password-new_password_confirm": new},
+        data={
+            "password-current_password": TEST_PASSWORD,
+            "password-new_password": new,
+            "password-new_password_confirm": new,
+        },
     )
     assert ok.status_code == 302
     db.session.expire_all()
@@ -79,8 +92,11 @@ def test_weak_new_passwords_are_refused(client, cast, login_as, new, confirm, me
     login_as(cast["editor_a"])
     response = client.post(
         "/konto/passwort",
-        data={"password-current_password": TEST_PASSWORD, "password-new_password": new,
-              "password-new_password_confirm": confirm},
+        data={
+            "password-current_password": TEST_PASSWORD,
+            "password-new_password": new,
+            "password-new_password_confirm": confirm,
+        },
     )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -91,8 +107,11 @@ def test_email_as_password_is_refused(client, cast, login_as):
     login_as(user)
     response = client.post(
         "/konto/passwort",
-        data={"password-current_password": TEST_PASSWORD, "password-new_password": user.email,
-              "password-new_password_confirm": user.email},
+        data={
+            "password-current_password": TEST_PASSWORD,
+            "password-new_password": user.email,
+            "password-new_password_confirm": user.email,
+        },
     )
     assert "nicht Ihre E-Mail-Adresse" in response.get_data(as_text=True)
 

@@ -20,12 +20,17 @@ def _link_from(message, path_prefix: str) -> str:
 
 @pytest.mark.parametrize(
     ("role", "landing"),
-    [("editor_a", "/organisationen/{org_a}"), ("admin_a", "/organisationen/{org_a}"),
-     ("reviewer", "/ministerium"), ("admin", "/ministerium")],
+    [
+        ("editor_a", "/organisationen/{org_a}"),
+        ("admin_a", "/organisationen/{org_a}"),
+        ("reviewer", "/ministerium"),
+        ("admin", "/ministerium"),
+    ],
 )
 def test_each_role_lands_on_its_home_page(client, cast, role, landing):
     response = client.post(
-        "/anmelden", data={"email": cast[role].email, "password": TEST_PASSWORD},
+        "/anmelden",
+        data={"email": cast[role].email, "password": TEST_PASSWORD},
         follow_redirects=True,
     )
     assert response.request.path == landing.format(org_a=cast["org_a"].id)
@@ -122,7 +127,9 @@ class TestLoginRateLimit:
 
     def test_one_address_is_limited_across_accounts(self, client, cast):
         for n in range(3):
-            response = client.post("/anmelden", data={"email": f"x{n}@example.org", "password": "x"})
+            response = client.post(
+                "/anmelden", data={"email": f"x{n}@example.org", "password": "x"}
+            )
             assert response.status_code == 422
         response = client.post("/anmelden", data={"email": "y@example.org", "password": "x"})
         assert response.status_code == 429
@@ -199,12 +206,18 @@ def test_reset_unlocks_a_locked_account(client, cast, db, outbox):
     client.post("/passwort-vergessen", data={"email": user.email})
     link = _link_from(outbox()[0], "/passwort-neu")
     client.post(link, data={"password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD})
-    assert client.post("/anmelden", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+    assert (
+        client.post("/anmelden", data={"email": user.email, "password": TEST_PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_invitation_lets_the_user_set_a_password(client, cast, outbox, db):
     user = services.invite_user(
-        "neu@test.example.org", "Neue Person", Role.PARTNER_EDITOR, cast["org_a"],
+        "neu@test.example.org",
+        "Neue Person",
+        Role.PARTNER_EDITOR,
+        cast["org_a"],
         invited_by=cast["admin_a"],
     )
     assert user.password_hash is None

@@ -19,9 +19,10 @@ def _read(path):
 def test_every_message_has_a_german_translation():
     catalog = _read(CATALOG)
     missing = [
-        message.id for message in catalog
-        if message.id and (not message.string or (isinstance(message.string, tuple)
-                                                  and not all(message.string)))
+        message.id
+        for message in catalog
+        if message.id
+        and (not message.string or (isinstance(message.string, tuple) and not all(message.string)))
     ]
     fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
     assert not missing, f"{len(missing)} untranslated messages, e.g. {missing[:10]}"
@@ -31,9 +32,25 @@ def test_every_message_has_a_german_translation():
 def test_catalog_contains_every_string_of_the_code(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in _read(pot) if m.id}
     translated = {m.id if isinstance(m.id, str) else m.id[0] for m in _read(CATALOG) if m.id}

@@ -39,8 +39,11 @@ class TestCsrf:
         token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
         response = client.post(
             "/anmelden",
-            data={"csrf_token": token, "email": cast["reviewer"].email,
-                  "password": "Richtig-Langes-Passwort-1"},
+            data={
+                "csrf_token": token,
+                "email": cast["reviewer"].email,
+                "password": "Richtig-Langes-Passwort-1",
+            },
         )
         assert response.status_code == 302
 
@@ -89,13 +92,13 @@ def test_passwords_are_hashed_with_scrypt(cast):
 
 # --- arbitrary input never gives a 500 -----------------------------------------------------------
 
-ANY_TEXT = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300
+ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300)
+SOME_EMAILS = st.one_of(
+    ANY_TEXT, st.emails().map(str), st.just(""), st.text(alphabet=string.printable, max_size=400)
 )
-SOME_EMAILS = st.one_of(ANY_TEXT, st.emails().map(str), st.just(""),
-                        st.text(alphabet=string.printable, max_size=400))
 FUZZ = settings(
-    max_examples=60, deadline=None,
+    max_examples=60,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -115,8 +118,14 @@ def test_forgot_password_form_survives_arbitrary_input(client, email):
 
 
 @FUZZ
-@given(name=ANY_TEXT, function=ANY_TEXT, phone=ANY_TEXT, locale=ANY_TEXT,
-       current=ANY_TEXT, new=ANY_TEXT)
+@given(
+    name=ANY_TEXT,
+    function=ANY_TEXT,
+    phone=ANY_TEXT,
+    locale=ANY_TEXT,
+    current=ANY_TEXT,
+    new=ANY_TEXT,
+)
 def test_account_forms_survive_arbitrary_input(
     client, cast, login_as, name, function, phone, locale, current, new
 ):
@@ -126,20 +135,28 @@ def test_account_forms_survive_arbitrary_input(
         login_as(cast["editor_a"])
     profile = client.post(
         "/konto",
-        data={"profile-name": name, "profile-function": function, "profile-phone": phone,
-              "profile-locale": locale},
+        data={
+            "profile-name": name,
+            "profile-function": function,
+            "profile-phone": phone,
+            "profile-locale": locale,
+        },
     )
     assert profile.status_code in (302, 422)
     password = client.post(
         "/konto/passwort",
-        data={"password-current_password": current, "password-new_password": new,
-              "password-new_password_confirm": new},
+        data={
+            "password-current_password": current,
+            "password-new_password": new,
+            "password-new_password_confirm": new,
+        },
     )
     assert password.status_code in (302, 422)
 
 
 @FUZZ
-@given(token=st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=1,
-                     max_size=300))
+@given(
+    token=st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=1, max_size=300)
+)
 def test_token_links_survive_arbitrary_tokens(client, token):
     assert client.get(f"/passwort-neu/{token}").status_code == 404

@@ -14,9 +14,7 @@ class ProfileForm(PortalForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=200)]
     )
-    function = StringField(
-        _l("Function or position"), validators=[Optional(), Length(max=200)]
-    )
+    function = StringField(_l("Function or position"), validators=[Optional(), Length(max=200)])
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)])
     locale = RadioField(
         _l("Language of the portal and of e-mails"),

@@ -20,8 +20,9 @@ def _render(profile_form, password_form, status=200):
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def edit():
-    profile_form = ProfileForm(obj=current_user if request.method == "GET" else None,
-                               prefix="profile")
+    profile_form = ProfileForm(
+        obj=current_user if request.method == "GET" else None, prefix="profile"
+    )
     password_form = ChangePasswordForm(prefix="password", formdata=None)
     if profile_form.validate_on_submit():
         services.update_profile(

@@ -23,8 +23,10 @@ class ForgotPasswordForm(PortalForm):
         validators=[
             DataRequired(_l("Please enter your e-mail address.")),
             Length(max=254),
-            Email(_l("Please enter a valid e-mail address, like name@example.org."),
-                  check_deliverability=False),
+            Email(
+                _l("Please enter a valid e-mail address, like name@example.org."),
+                check_deliverability=False,
+            ),
         ],
     )
 

@@ -172,7 +172,10 @@ def invite_user(
     raw = issue_token(user, TokenPurpose.INVITATION)
     mail.queue_mail_to_user(user, "invitation", token=raw, invited_by=invited_by)
     audit.record(
-        "user_invited", user, actor=invited_by, organisation_id=user.organisation_id,
+        "user_invited",
+        user,
+        actor=invited_by,
+        organisation_id=user.organisation_id,
         role=role.value,
     )
     db.session.commit()
@@ -180,13 +183,21 @@ def invite_user(
 
 
 def create_user_with_password(
-    email: str, name: str, role: Role, password: str, organisation: Organisation | None = None,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    organisation: Organisation | None = None,
     locale: str = "de",
 ) -> User:
     """Create a ready-to-use account (CLI and demo data); commits."""
     user = User(
-        email=email.strip().lower(), name=name.strip(), role=role, organisation=organisation,
-        locale=locale, email_confirmed_at=utcnow(),
+        email=email.strip().lower(),
+        name=name.strip(),
+        role=role,
+        organisation=organisation,
+        locale=locale,
+        email_confirmed_at=utcnow(),
     )
     user.set_password(password)
     db.session.add(user)

@@ -111,7 +111,9 @@ def _token_page(raw: str, purpose: TokenPurpose, template: str, success_message:
 @bp.route("/passwort-neu/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     return _token_page(
-        token, TokenPurpose.RESET_PASSWORD, "auth/reset_password.html",
+        token,
+        TokenPurpose.RESET_PASSWORD,
+        "auth/reset_password.html",
         _("Your password has been changed. Please log in with the new password."),
     )
 
@@ -119,7 +121,9 @@ def reset_password(token: str):
 @bp.route("/einladung/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     return _token_page(
-        token, TokenPurpose.INVITATION, "auth/accept_invitation.html",
+        token,
+        TokenPurpose.INVITATION,
+        "auth/accept_invitation.html",
         _("Your account is ready. Please log in with your new password."),
     )
 
@@ -129,8 +133,9 @@ def confirm_email(token: str):
     found, problem = services.check_token(token, TokenPurpose.CONFIRM_EMAIL)
     if problem:
         status = 410 if problem != "invalid" else 404
-        return render_template("auth/token_problem.html", problem=problem,
-                               purpose=TokenPurpose.CONFIRM_EMAIL), status
+        return render_template(
+            "auth/token_problem.html", problem=problem, purpose=TokenPurpose.CONFIRM_EMAIL
+        ), status
     if request.method == "POST":
         services.confirm_email(found)
         flash(_("Thank you, your e-mail address is confirmed. You can log in now."), "success")

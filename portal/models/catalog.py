@@ -27,7 +27,9 @@ class Indicator(db.Model):
     may not exceed the value of the indicator it is part of."""
 
     __tablename__ = "indicator"
-    __table_args__ = (CheckConstraint("part_of_id IS NULL OR part_of_id <> id", name="not_own_part"),)
+    __table_args__ = (
+        CheckConstraint("part_of_id IS NULL OR part_of_id <> id", name="not_own_part"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(50), unique=True)

@@ -63,14 +63,19 @@ class Measure(TimestampMixin, db.Model):
     __tablename__ = "measure"
     __table_args__ = (
         UniqueConstraint("concept_id", "lineage_id"),
-        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
-                        name="end_after_start"),
-        CheckConstraint("target_year IS NULL OR target_year BETWEEN 2000 AND 2100",
-                        name="target_year_range"),
+        CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+            name="end_after_start",
+        ),
+        CheckConstraint(
+            "target_year IS NULL OR target_year BETWEEN 2000 AND 2100", name="target_year_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    concept_id: Mapped[int] = mapped_column(ForeignKey("concept.id", ondelete="CASCADE"), index=True)
+    concept_id: Mapped[int] = mapped_column(
+        ForeignKey("concept.id", ondelete="CASCADE"), index=True
+    )
     lineage_id: Mapped[str] = mapped_column(String(32), default=new_lineage_id, index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     field_of_action_id: Mapped[int] = mapped_column(
@@ -79,7 +84,9 @@ class Measure(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     target_group: Mapped[str] = mapped_column(String(300), default="")
-    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id", ondelete="RESTRICT"))
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator.id", ondelete="RESTRICT")
+    )
     indicator_text: Mapped[str] = mapped_column(String(300), default="")
     baseline: Mapped[float | None] = mapped_column(Numeric(12, 2))
     target_value: Mapped[float | None] = mapped_column(Numeric(12, 2))

@@ -33,7 +33,9 @@ class ForumPost(TimestampMixin, db.Model):
     __tablename__ = "forum_post"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(ForeignKey("forum_topic.id", ondelete="CASCADE"), index=True)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_topic.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -35,7 +35,9 @@ class EmployeeBand(enum.StrEnum):
 class Organisation(TimestampMixin, db.Model):
     __tablename__ = "organisation"
     __table_args__ = (
-        CheckConstraint("member_number IS NULL OR member_number > 0", name="member_number_positive"),
+        CheckConstraint(
+            "member_number IS NULL OR member_number > 0", name="member_number_positive"
+        ),
         CheckConstraint(
             "status = 'applicant' OR status = 'declined' OR member_number IS NOT NULL",
             name="member_has_number",
@@ -62,10 +64,14 @@ class Organisation(TimestampMixin, db.Model):
     city: Mapped[str] = mapped_column(String(100), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    employee_band: Mapped[EmployeeBand | None] = enum_column(EmployeeBand, "employee_band", nullable=True)
+    employee_band: Mapped[EmployeeBand | None] = enum_column(
+        EmployeeBand, "employee_band", nullable=True
+    )
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")  # noqa: F821
-    agreement: Mapped["Agreement | None"] = relationship(back_populates="organisation", uselist=False)
+    agreement: Mapped["Agreement | None"] = relationship(
+        back_populates="organisation", uselist=False
+    )
 
     @property
     def is_member(self) -> bool:

@@ -91,7 +91,9 @@ class ReportValue(db.Model):
     __table_args__ = (
         UniqueConstraint("report_id", "indicator_id"),
         CheckConstraint("value IS NULL OR value >= 0", name="value_non_negative"),
-        CheckConstraint("NOT (not_surveyed AND value IS NOT NULL)", name="not_surveyed_has_no_value"),
+        CheckConstraint(
+            "NOT (not_surveyed AND value IS NOT NULL)", name="not_surveyed_has_no_value"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

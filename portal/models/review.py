@@ -17,7 +17,9 @@ class Comment(TimestampMixin, db.Model):
     concept_id: Mapped[int | None] = mapped_column(
         ForeignKey("concept.id", ondelete="CASCADE"), index=True
     )
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     # Internal comments are for the ministry only and never reach a partner.

@@ -10,20 +10,9 @@ FEEDBACK_MESSAGE_MAX = 5000
 
 
 class AccessibilityFeedbackForm(PortalForm):
-    """Feedback on barriers (BITV 2.0 § 7): only the message is required; anonymous is fine."""
+    """Feedback on barriers, part of the accessibility statement: only the message is required."""
 
-    name = StringField(_l("Your name"), validators=[Optional(), Length(max=200)])
-    email = EmailField(
-        _l("Your e-mail address"),
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email(
-                message=_l("Enter an e-mail address in the correct format, like name@example.org.")
-            ),
-        ],
-    )
-    page = StringField(_l("Page or content concerned"), validators=[Optional(), Length(max=500)])
+    # In the order of the page, so the error summary lists errors in reading order.
     message = TextAreaField(
         _l("Your message"),
         validators=[
@@ -33,6 +22,18 @@ class AccessibilityFeedbackForm(PortalForm):
                 message=_l(
                     "Your message must be %(max)d characters or fewer.", max=FEEDBACK_MESSAGE_MAX
                 ),
+            ),
+        ],
+    )
+    page = StringField(_l("Page or content concerned"), validators=[Optional(), Length(max=500)])
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=200)])
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(
+                message=_l("Enter an e-mail address in the correct format, like name@example.org.")
             ),
         ],
     )
