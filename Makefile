@@ -54,7 +54,7 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project "Partnerportal" -o portal/translations/messages.pot .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations \
-		--no-location --no-fuzzy-matching --ignore-obsolete
+		--no-wrap --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d portal/translations --statistics
 
 # Refresh the vendored KERN UX design system from the npm registry (needs npm).
@@ -62,8 +62,12 @@ kern:
 	rm -rf /tmp/kern-pack && mkdir -p /tmp/kern-pack
 	cd /tmp/kern-pack && npm pack --silent @kern-ux/native@$(KERN_VERSION) && tar xzf *.tgz
 	rm -rf portal/static/vendor/kern && mkdir -p portal/static/vendor/kern
-	cp -r /tmp/kern-pack/package/dist/kern.min.css /tmp/kern-pack/package/dist/fonts \
-		/tmp/kern-pack/package/LICENSE.md portal/static/vendor/kern/
+	mkdir -p portal/static/vendor/kern/fonts/fira-sans
+	cp /tmp/kern-pack/package/dist/kern.min.css /tmp/kern-pack/package/LICENSE.md portal/static/vendor/kern/
+	cp /tmp/kern-pack/package/dist/fonts/fira-sans.css portal/static/vendor/kern/fonts/
+	# Only the font files that fira-sans.css references.
+	for font in $$(grep -o 'fira-sans/[A-Za-z-]*\.woff2' /tmp/kern-pack/package/dist/fonts/fira-sans.css | sort -u); do \
+		cp /tmp/kern-pack/package/dist/fonts/$$font portal/static/vendor/kern/fonts/$$font; done
 	echo "$(KERN_VERSION)" > portal/static/vendor/kern/VERSION
 
 clean:

@@ -17,6 +17,9 @@ class PortalForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             # Passwords are kept exactly as typed (apart from NUL); other text is trimmed.
+            # Enclosures of other fields take no filters; their inner fields get their own.
+            if unbound_field.field_class.__name__ in ("FieldList", "FormField"):
+                return unbound_field.bind(form=form, **options)
             filters = list(options.pop("filters", ()))
             if unbound_field.field_class.__name__ == "PasswordField":
                 filters.insert(0, lambda v: v.replace("\x00", "") if isinstance(v, str) else v)

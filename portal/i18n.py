@@ -1,14 +1,23 @@
 """Languages: German by default, English by choice, kept in the session and in the account."""
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    if not has_request_context():
+        # CLI and cron: mail is rendered with force_locale; anything else is German.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    try:
+        user_locale = current_user.locale if current_user.is_authenticated else None
+    except SQLAlchemyError:
+        # The error page after a database failure must still render.
+        user_locale = None
+    if user_locale in languages:
+        return user_locale
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

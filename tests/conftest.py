@@ -8,7 +8,9 @@ import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 from werkzeug.security import generate_password_hash
 
 from portal import create_app
@@ -62,15 +64,20 @@ def _schema(base_config):
 
 
 def _empty_all_tables() -> None:
+    # DELETE in dependency order is several times faster than TRUNCATE for tables this small.
     _db.session.remove()
-    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@event.listens_for(Engine, "connect")
+def _fast_sqlite(dbapi_connection, connection_record):
+    """Tests need no durability: skip SQLite's wait for the disk after every commit."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
 
 
 @pytest.fixture
@@ -79,9 +86,22 @@ def app_config(base_config):
     return dict(base_config)
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own application context, as in production.
+
+    The `app` fixture keeps an app context open for the test's own database work; without this,
+    requests would share its `g` (and so Flask-Login's user and Flask-Babel's locale) and its
+    database session."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_schema, app_config):
     app = create_app(app_config)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         _empty_all_tables()
         seed_reference_data()

@@ -53,7 +53,9 @@ def accessibility():
             "success",
         )
         return redirect(url_for("public.accessibility"))
-    return render_template("public/accessibility.html", form=form)
+    # 422 for a failed submission, like every form of the portal.
+    status = 422 if form.errors else 200
+    return render_template("public/accessibility.html", form=form), status
 
 
 @bp.route("/leichte-sprache")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,7 +33,14 @@ LOGIN_PATH = "/anmelden"
 EMAIL_LABEL = re.compile(r"E-Mail|Email", re.I)
 PASSWORD_LABEL = re.compile(r"Passwort|Password", re.I)
 LOGIN_BUTTON = re.compile(r"Anmelden|Log in", re.I)
-SKIP_LINK = re.compile(r"Zum Inhalt springen|Skip to content", re.I)
+SKIP_LINK = re.compile(r"Zum (Haupt)?inhalt springen|Skip to (main )?content", re.I)
+
+# axe-core: the WCAG 2.0 and 2.1 rules of levels A and AA (BITV 2.0 asks for 2.1 AA).
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+axe = Axe()
 
 # Links the crawler never follows: downloads render no page to check.
 DOWNLOAD_SUFFIXES = (".csv", ".json", ".xlsx", ".pdf", ".zip", ".eml")
@@ -94,6 +102,51 @@ def tab_until(page, matches, max_presses: int = 60) -> dict:
     raise AssertionError(
         f"no matching element after {max_presses} Tab presses; focus visited: " + " | ".join(seen)
     )
+
+
+def watch_browser_errors(page) -> list[str]:
+    """A list that fills with the page's CSP violations and uncaught script errors."""
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            errors.append(f"CSP violation: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    return errors
+
+
+def check_page(page, where: str, browser_errors: list[str] | None = None) -> list[str]:
+    """Problems on the page currently shown: axe-core violations, not exactly one h1, no page
+    language, and the browser errors (CSP, script) collected so far, which it consumes."""
+    problems = []
+    headings = page.locator("h1").count()
+    if headings != 1:
+        problems.append(f"{where}: {headings} h1 elements, expected exactly one")
+    if not page.evaluate("() => document.documentElement.lang"):
+        problems.append(f"{where}: <html> has no lang attribute")
+
+    for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+        targets = ", ".join(_selector(node["target"]) for node in violation["nodes"][:5])
+        if len(violation["nodes"]) > 5:
+            targets += f", … ({len(violation['nodes'])} elements)"
+        problems.append(
+            f"{where}: axe {violation['id']} ({violation['impact']}): {violation['help']}"
+            f"\n    at {targets}\n    {violation['helpUrl']}"
+        )
+
+    if browser_errors:
+        problems += [f"{where}: {error}" for error in browser_errors]
+        browser_errors.clear()
+    return problems
+
+
+def _selector(target) -> str:
+    """axe's target: a list of selectors, nested for elements inside frames or shadow roots."""
+    if isinstance(target, str):
+        return target
+    return " >> ".join(_selector(part) for part in target)
 
 
 @dataclass

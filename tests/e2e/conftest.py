@@ -7,7 +7,7 @@ filled by `seed_demo()`, so these tests see what a visitor of `make run` sees.""
 import threading
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from .browser import CHROMIUM_ARGS, require_chromium
 
@@ -32,7 +32,7 @@ def live_server(tmp_path_factory):
             "RATELIMIT_ENABLED": False,
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     base_url = f"http://127.0.0.1:{server.server_port}"
     # Known only once the port is bound; links in e-mails are built from it.
     app.config["PORTAL_BASE_URL"] = base_url
@@ -46,6 +46,13 @@ def live_server(tmp_path_factory):
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log: a failing test's report shows the problems, not hundreds of GET lines."""
+
+    def log_request(self, *args, **kwargs):
+        pass
 
 
 @pytest.fixture(scope="session")
