@@ -3,7 +3,7 @@ number of SQL queries does not grow with the data."""
 
 import pytest
 
-from portal.models import SubmissionStatus, utcnow
+from portal.models import FieldOfAction, SubmissionStatus, utcnow
 from tests import factories
 
 pytestmark = pytest.mark.db
@@ -99,9 +99,11 @@ def test_organisation_page_queries_do_not_grow_with_the_data(
     db.session.commit()
     with count_queries() as few:
         client.get(f"/organisationen/{cast['org_a'].id}")
-    for _ in range(10):
+    fields = db.session.query(FieldOfAction).all()
+    for n in range(10):
         factories.UserFactory(organisation=cast["org_a"])
-        factories.MeasureFactory(concept=concept)
+        # Measures in different fields of action: no query per field either.
+        factories.MeasureFactory(concept=concept, field_of_action=fields[n % len(fields)])
     db.session.commit()
     with count_queries() as many:
         client.get(f"/organisationen/{cast['org_a'].id}")

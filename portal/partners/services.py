@@ -4,7 +4,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import Concept, Organisation, Report, ReportingCycle, SubmissionStatus, User
+from portal.models import (
+    Concept,
+    Measure,
+    Organisation,
+    Report,
+    ReportingCycle,
+    SubmissionStatus,
+    User,
+)
 
 
 def organisation_overview(organisation: Organisation) -> dict:
@@ -16,7 +24,7 @@ def organisation_overview(organisation: Organisation) -> dict:
         select(Concept)
         .where(Concept.organisation_id == organisation.id)
         .order_by(Concept.version_number.desc())
-        .options(selectinload(Concept.measures))
+        .options(selectinload(Concept.measures).selectinload(Measure.field_of_action))
     ).all()
     in_force = next((c for c in concepts if c.status == SubmissionStatus.APPROVED), None)
     reports = db.session.execute(
