@@ -130,6 +130,8 @@ def slugify(name: str) -> str:
 def _ensure_user(email, name, role, organisation=None, function=""):
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
+        # Partner admins are their organisation's contact person in the directory.
+        contact = role == Role.PARTNER_ADMIN
         user = User(
             email=email,
             name=name,
@@ -137,6 +139,8 @@ def _ensure_user(email, name, role, organisation=None, function=""):
             organisation=organisation,
             function=function,
             email_confirmed_at=utcnow(),
+            is_contact_person=contact,
+            directory_shows_email=contact,
         )
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)

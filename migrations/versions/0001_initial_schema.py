@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 20:22:35.164405
+Create Date: 2026-11-25
 
 """
 from alembic import op
@@ -52,6 +52,9 @@ def upgrade():
     sa.Column('member_number', sa.Integer(), nullable=True),
     sa.Column('member_since', sa.Date(), nullable=True),
     sa.Column('status_changed_at', sa.DateTime(), nullable=False),
+    sa.Column('status_reason', sa.Text(), nullable=False),
+    sa.Column('show_in_public_list', sa.Boolean(), nullable=False),
+    sa.Column('internal_notes', sa.Text(), nullable=False),
     sa.Column('kreis', sa.String(length=80), nullable=False),
     sa.Column('regierungsbezirk', sa.String(length=40), nullable=False),
     sa.Column('street', sa.String(length=200), nullable=False),
@@ -96,6 +99,9 @@ def upgrade():
     sa.Column('role', sa.Enum('partner_editor', 'partner_admin', 'reviewer', 'admin', name='role', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
     sa.Column('locale', sa.String(length=5), nullable=False),
+    sa.Column('is_contact_person', sa.Boolean(), nullable=False),
+    sa.Column('directory_shows_email', sa.Boolean(), nullable=False),
+    sa.Column('directory_shows_phone', sa.Boolean(), nullable=False),
     sa.Column('is_active_account', sa.Boolean(), nullable=False),
     sa.Column('email_confirmed_at', sa.DateTime(), nullable=True),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
@@ -161,6 +167,7 @@ def upgrade():
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
     sa.Column('approved_at', sa.DateTime(), nullable=True),
     sa.Column('changes_requested_at', sa.DateTime(), nullable=True),
+    sa.Column('reminder_sent_at', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('assigned_reviewer_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -317,6 +324,7 @@ def upgrade():
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
     sa.Column('approved_at', sa.DateTime(), nullable=True),
     sa.Column('changes_requested_at', sa.DateTime(), nullable=True),
+    sa.Column('reminder_sent_at', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('assigned_reviewer_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -330,6 +338,17 @@ def upgrade():
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('report_reminder',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['cycle_id'], ['reporting_cycle.id'], name=op.f('fk_report_reminder_cycle_id_reporting_cycle'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_report_reminder_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_reminder')),
+    sa.UniqueConstraint('cycle_id', 'organisation_id', 'kind', name=op.f('uq_report_reminder_cycle_id_organisation_id_kind'))
+    )
     op.create_table('topic_follow',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('topic_id', sa.Integer(), nullable=False),
@@ -379,6 +398,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_measure_progress_lineage_id'), ['lineage_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_measure_progress_report_id'), ['report_id'], unique=False)
 
+    op.create_table('post_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['forum_post.id'], name=op.f('fk_post_report_post_id_forum_post'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reporter_id'], ['user.id'], name=op.f('fk_post_report_reporter_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user.id'], name=op.f('fk_post_report_resolved_by_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_report')),
+    sa.UniqueConstraint('post_id', 'reporter_id', name=op.f('uq_post_report_post_id_reporter_id'))
+    )
+    with op.batch_alter_table('post_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_post_report_post_id'), ['post_id'], unique=False)
+
     op.create_table('report_value',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
@@ -404,6 +440,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_value_report_id'))
 
     op.drop_table('report_value')
+    with op.batch_alter_table('post_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_post_report_post_id'))
+
+    op.drop_table('post_report')
     with op.batch_alter_table('measure_progress', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_measure_progress_report_id'))
         batch_op.drop_index(batch_op.f('ix_measure_progress_lineage_id'))
@@ -418,6 +458,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_topic_follow_user_id'))
 
     op.drop_table('topic_follow')
+    op.drop_table('report_reminder')
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_organisation_id'))
 

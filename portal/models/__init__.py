@@ -4,7 +4,7 @@ from portal.models.audit import AuditEntry
 from portal.models.base import utcnow
 from portal.models.catalog import FieldOfAction, Indicator
 from portal.models.concept import Concept, Measure, MeasureStatus
-from portal.models.forum import ForumPost, ForumTopic, TopicFollow
+from portal.models.forum import ForumPost, ForumTopic, PostReport, TopicFollow
 from portal.models.mail import OutboxMessage, OutboxStatus
 from portal.models.organisation import (
     Agreement,
@@ -18,6 +18,7 @@ from portal.models.report import (
     MeasureProgress,
     Report,
     ReportingCycle,
+    ReportReminder,
     ReportValue,
 )
 from portal.models.review import Comment
@@ -51,6 +52,8 @@ __all__ = [
     "MeasureProgress",
     "MeasureStatus",
     "Organisation",
+    "PostReport",
+    "ReportReminder",
     "OrganisationStatus",
     "OutboxMessage",
     "OutboxStatus",

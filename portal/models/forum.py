@@ -57,3 +57,19 @@ class TopicFollow(TimestampMixin, db.Model):
     topic_id: Mapped[int] = mapped_column(ForeignKey("forum_topic.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     last_notified_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PostReport(TimestampMixin, db.Model):
+    """A partner reporting a post to the moderators."""
+
+    __tablename__ = "post_report"
+    __table_args__ = (UniqueConstraint("post_id", "reporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_post.id", ondelete="CASCADE"), index=True
+    )
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -55,6 +55,12 @@ class Organisation(TimestampMixin, db.Model):
     member_number: Mapped[int | None] = mapped_column(Integer, unique=True)
     member_since: Mapped[date | None] = mapped_column(Date)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Why the partnership was paused, ended or declined (shown to reviewers and the partner).
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    # The partner may leave the public list while staying an active member.
+    show_in_public_list: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Ministry-only notes; never rendered for partners.
+    internal_notes: Mapped[str] = mapped_column(Text, default="")
 
     # Region: Kreis or kreisfreie Stadt, and its Regierungsbezirk.
     kreis: Mapped[str] = mapped_column(String(80))

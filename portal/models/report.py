@@ -1,11 +1,12 @@
 """The report aggregate: reporting cycles, annual reports, key figures and measure progress."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
     Numeric,
@@ -16,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import TimestampMixin, enum_column
+from portal.models.base import TimestampMixin, enum_column, utcnow
 from portal.models.concept import MeasureStatus
 from portal.models.submission import SubmissionMixin
 
@@ -50,6 +51,20 @@ class CycleExtension(TimestampMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     due_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportReminder(db.Model):
+    """A reminder e-mail about a cycle's report, recorded so the daily job sends each kind once."""
+
+    __tablename__ = "report_reminder"
+    __table_args__ = (UniqueConstraint("cycle_id", "organisation_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("reporting_cycle.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    # e.g. "before_due", "overdue", "non_reporting"
+    kind: Mapped[str] = mapped_column(String(30))
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Report(SubmissionMixin, TimestampMixin, db.Model):

@@ -32,6 +32,8 @@ class SubmissionMixin:
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
     changes_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The reminder about a change request left unanswered (sent once per change request).
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     @declared_attr

@@ -48,6 +48,10 @@ class User(UserMixin, TimestampMixin, db.Model):
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
     locale: Mapped[str] = mapped_column(String(5), default="de")
+    # Members' directory: a contact person chooses what the network sees.
+    is_contact_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    directory_shows_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    directory_shows_phone: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
