@@ -4,6 +4,7 @@
  * - A failed form moves the keyboard focus to its error summary, so screen readers announce it.
  * - A link in the error summary moves the focus into the field and shows the field's label,
  *   instead of only scrolling the field to the top edge of the window.
+ * - Logged-in pages warn five minutes before the session ends; "Stay logged in" renews it.
  */
 (function () {
   "use strict";
@@ -34,7 +35,56 @@
     target.focus({ preventScroll: true });
   }
 
+  function sessionWarning() {
+    var box = document.getElementById("session-warning");
+    if (!box) {
+      return;
+    }
+    var lifetime = parseInt(box.dataset.lifetime, 10) * 1000;
+    var warnBefore = parseInt(box.dataset.warnBefore, 10) * 1000;
+    var warnTimer = null;
+    var endTimer = null;
+
+    function show(state) {
+      box.querySelectorAll("[data-state]").forEach(function (element) {
+        element.hidden = element.dataset.state !== state;
+      });
+      box.hidden = false;
+    }
+
+    function schedule() {
+      clearTimeout(warnTimer);
+      clearTimeout(endTimer);
+      warnTimer = setTimeout(function () {
+        show("warning");
+      }, Math.max(lifetime - warnBefore, 0));
+      endTimer = setTimeout(function () {
+        show("ended");
+      }, lifetime);
+    }
+
+    box.querySelector("[data-action='keepalive']").addEventListener("click", function () {
+      fetch(box.dataset.keepaliveUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+        redirect: "manual",
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("session ended");
+          }
+          box.hidden = true;
+          schedule();
+        })
+        .catch(function () {
+          show("ended");
+        });
+    });
+    schedule();
+  }
+
   function init() {
+    sessionWarning();
     var summary = document.getElementById("error-summary");
     if (!summary) {
       return;
