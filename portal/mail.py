@@ -78,7 +78,8 @@ class FileTransport:
         return False
 
     def send(self, message: OutboxMessage, email: EmailMessage) -> None:
-        path = self.folder / f"{message.id:06d}.eml"
+        # The time stamp keeps files apart when a reset development database reuses ids.
+        path = self.folder / f"{message.created_at:%Y%m%d-%H%M%S}-{message.id:06d}.eml"
         path.write_bytes(email.as_bytes())
 
 
