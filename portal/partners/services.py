@@ -1,17 +1,25 @@
-"""Read models of the partners blueprint (writes arrive with the partner lifecycle)."""
+"""Services of the partners blueprint: the organisation overview and the partnership agreement."""
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from portal import audit, mail
 from portal.extensions import db
 from portal.models import (
+    Agreement,
     Concept,
     Measure,
     Organisation,
+    OrganisationStatus,
     Report,
     ReportingCycle,
+    Role,
     SubmissionStatus,
+    Upload,
     User,
+    utcnow,
 )
 
 
@@ -39,3 +47,129 @@ def organisation_overview(organisation: Organisation) -> dict:
         "concept_in_force": in_force,
         "reports": [report for report, _cycle in reports],
     }
+
+
+# --- the partnership agreement ------------------------------------------------------------------
+
+
+class AgreementRefused(Exception):
+    """The agreement cannot be recorded; `reason` is a message for the user."""
+
+    def __init__(self, reason):
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+def next_member_number() -> int:
+    """The next member number: one more than the highest ever given (numbers are never reused)."""
+    highest = db.session.scalar(select(func.max(Organisation.member_number)))
+    return (highest or 0) + 1
+
+
+def record_agreement(
+    organisation: Organisation,
+    *,
+    signed_on,
+    ministry_signatory: str,
+    organisation_signatory: str,
+    signed_pdf,
+    actor: User,
+    attempts: int = 10,
+) -> Organisation:
+    """Record the signed agreement: the organisation gets the next member number and becomes an
+    active partner. One transaction; commits.
+
+    Member numbers are unique by a database constraint; when two reviewers record agreements at
+    the same moment, the loser's transaction fails on that constraint and is retried with the
+    next number, so the numbers stay gapless."""
+    organisation_id = organisation.id
+    for attempt in range(attempts):
+        try:
+            organisation = _apply_agreement(
+                organisation_id,
+                signed_on,
+                ministry_signatory,
+                organisation_signatory,
+                signed_pdf,
+                actor,
+            )
+            db.session.commit()
+            return organisation
+        except IntegrityError:
+            # Another agreement took this number first (the flush may come from any query).
+            db.session.rollback()
+            if signed_pdf is not None:
+                signed_pdf = _readd(signed_pdf)
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _apply_agreement(
+    organisation_id, signed_on, ministry_signatory, organisation_signatory, signed_pdf, actor
+) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    _check_agreement_allowed(organisation)
+    organisation.member_number = next_member_number()
+    organisation.status = OrganisationStatus.ACTIVE
+    organisation.member_since = signed_on
+    organisation.status_changed_at = utcnow()
+    organisation.status_reason = ""
+    organisation.agreement = Agreement(
+        signed_on=signed_on,
+        ministry_signatory=ministry_signatory,
+        organisation_signatory=organisation_signatory,
+        signed_pdf=signed_pdf,
+        recorded_by_id=actor.id,
+    )
+    audit.record(
+        "agreement_recorded",
+        organisation,
+        actor=actor,
+        organisation_id=organisation.id,
+        from_state=OrganisationStatus.APPLICANT.value,
+        to_state=OrganisationStatus.ACTIVE.value,
+        member_number=organisation.member_number,
+        signed_on=signed_on.isoformat(),
+    )
+    for admin in _partner_admins(organisation.id):
+        mail.queue_mail_to_user(admin, "agreement_recorded", organisation=organisation)
+    return organisation
+
+
+def _readd(upload: Upload) -> Upload:
+    """After a rollback the upload row is gone; add it again (the file is still stored)."""
+    return Upload(
+        organisation_id=upload.organisation_id,
+        uploaded_by_id=upload.uploaded_by_id,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size_bytes=upload.size_bytes,
+        sha256=upload.sha256,
+        storage_key=upload.storage_key,
+    )
+
+
+def _check_agreement_allowed(organisation: Organisation) -> None:
+    if organisation.status != OrganisationStatus.APPLICANT:
+        raise AgreementRefused(_l("An agreement can only be recorded for an applicant."))
+    approved = db.session.scalar(
+        select(Concept.id).where(
+            Concept.organisation_id == organisation.id,
+            Concept.status == SubmissionStatus.APPROVED,
+        )
+    )
+    if approved is None:
+        raise AgreementRefused(
+            _l("The organisation's concept must be approved before the agreement is recorded.")
+        )
+
+
+def _partner_admins(organisation_id: int) -> list[User]:
+    return db.session.scalars(
+        select(User).where(
+            User.organisation_id == organisation_id,
+            User.role == Role.PARTNER_ADMIN,
+            User.is_active_account.is_(True),
+        )
+    ).all()
