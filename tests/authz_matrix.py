@@ -72,5 +72,30 @@ MATRIX = {
         org_a_and_ministry(),
         None,
     ),
+    ("partners.public_list", "GET"): (lambda c: "/partner", everyone(200), None),
+    ("partners.public_profile", "GET"): (
+        lambda c: f"/partner/{c['org_a'].slug}",
+        everyone(200),
+        None,
+    ),
+    ("partners.open_data_csv", "GET"): (lambda c: "/partner.csv", everyone(200), None),
+    ("partners.open_data_json", "GET"): (lambda c: "/api/v1/partners", everyone(200), None),
+    ("partners.record_agreement", "GET"): (
+        lambda c: f"/organisationen/{c['org_a'].id}/vereinbarung",
+        ministry_only(),
+        None,
+    ),
+    # Organisation A is already a partner: the ministry is told why nothing can be recorded.
+    ("partners.record_agreement", "POST"): (
+        lambda c: f"/organisationen/{c['org_a'].id}/vereinbarung",
+        ministry_only(409),
+        {},
+    ),
+    # The cast's organisations have no signed PDF: 404 for those allowed to ask, 403 for others.
+    ("partners.agreement_pdf", "GET"): (
+        lambda c: f"/organisationen/{c['org_a'].id}/vereinbarung.pdf",
+        org_a_and_ministry(404),
+        None,
+    ),
     ("review.dashboard", "GET"): (lambda c: "/ministerium", ministry_only(), None),
 }

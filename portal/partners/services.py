@@ -109,7 +109,7 @@ def _apply_agreement(
     organisation_id, signed_on, ministry_signatory, organisation_signatory, signed_pdf, actor
 ) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
-    _check_agreement_allowed(organisation)
+    check_agreement_allowed(organisation)
     organisation.member_number = next_member_number()
     organisation.status = OrganisationStatus.ACTIVE
     organisation.member_since = signed_on
@@ -150,7 +150,8 @@ def _readd(upload: Upload) -> Upload:
     )
 
 
-def _check_agreement_allowed(organisation: Organisation) -> None:
+def check_agreement_allowed(organisation: Organisation) -> None:
+    """Raise AgreementRefused unless the organisation is an applicant with an approved concept."""
     if organisation.status != OrganisationStatus.APPLICANT:
         raise AgreementRefused(_l("An agreement can only be recorded for an applicant."))
     approved = db.session.scalar(

@@ -1,12 +1,14 @@
 """Routes of the partners blueprint."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal import policy
+from portal import policy, uploads
 from portal.extensions import db
 from portal.models import Organisation
 from portal.partners import bp, services
+from portal.partners.forms import AgreementForm
 
 
 @bp.route("/meine-organisation")
@@ -27,4 +29,81 @@ def show(organisation_id: int):
         "partners/show.html",
         organisation=organisation,
         **services.organisation_overview(organisation),
+    )
+
+
+@bp.route("/organisationen/<int:organisation_id>/vereinbarung", methods=["GET", "POST"])
+@login_required
+def record_agreement(organisation_id: int):
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    if not policy.can_manage_partners(current_user):
+        abort(403)
+    form = AgreementForm()
+    problem = None
+    try:
+        services.check_agreement_allowed(organisation)
+    except services.AgreementRefused as refused:
+        problem = refused.reason
+    if problem is None and form.validate_on_submit():
+        try:
+            pdf = uploads.store_pdf(
+                form.signed_pdf.data, organisation_id=organisation.id, uploaded_by=current_user
+            )
+        except uploads.UploadRefused as refused:
+            form.signed_pdf.errors.append(refused.reason)
+        else:
+            try:
+                services.record_agreement(
+                    organisation,
+                    signed_on=form.signed_on.data,
+                    ministry_signatory=form.ministry_signatory.data,
+                    organisation_signatory=form.organisation_signatory.data,
+                    signed_pdf=pdf,
+                    actor=current_user,
+                )
+            except services.AgreementRefused as refused:
+                # Someone else changed the organisation in the meantime.
+                uploads.discard(pdf)
+                problem = refused.reason
+            except Exception:
+                uploads.discard(pdf)
+                raise
+            else:
+                return _agreement_recorded(organisation)
+    status = 422 if form.errors else (409 if problem and request.method == "POST" else 200)
+    return render_template(
+        "partners/record_agreement.html", organisation=organisation, form=form, problem=problem
+    ), status
+
+
+def _agreement_recorded(organisation: Organisation):
+    flash(
+        _(
+            "The agreement is recorded. %(name)s is now partner number %(n)s.",
+            name=organisation.name,
+            n=organisation.member_number,
+        ),
+        "success",
+    )
+    return redirect(url_for("partners.show", organisation_id=organisation.id))
+
+
+@bp.route("/organisationen/<int:organisation_id>/vereinbarung.pdf")
+@login_required
+def agreement_pdf(organisation_id: int):
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    if not policy.can_view_organisation(current_user, organisation):
+        abort(403)
+    agreement = organisation.agreement
+    if agreement is None or agreement.signed_pdf is None:
+        abort(404)
+    path = uploads.path_of(agreement.signed_pdf)
+    if not path.exists():
+        abort(404)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=agreement.signed_pdf.filename,
+        max_age=0,
     )
