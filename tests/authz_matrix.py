@@ -97,5 +97,15 @@ MATRIX = {
         org_a_and_ministry(404),
         None,
     ),
+    ("partners.change_partnership", "GET"): (
+        lambda c: f"/organisationen/{c['org_a'].id}/status",
+        ministry_only(),
+        None,
+    ),
+    ("partners.change_partnership", "POST"): (
+        lambda c: f"/organisationen/{c['org_a'].id}/status",
+        ministry_only(422),
+        {},
+    ),
     ("review.dashboard", "GET"): (lambda c: "/ministerium", ministry_only(), None),
 }

@@ -4,7 +4,15 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SearchField, SelectField, StringField, ValidationError
+from wtforms import (
+    DateField,
+    RadioField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.forms import PortalForm
@@ -114,3 +122,29 @@ class AgreementForm(PortalForm):
             raise ValidationError(_l("The date of signature cannot be in the future."))
         if field.data and field.data.year < 2000:
             raise ValidationError(_l("Please check the year of the date of signature."))
+
+
+class PartnershipChangeForm(PortalForm):
+    """Pause, resume or end a partnership (ministry). Choices depend on the current status."""
+
+    action = RadioField(
+        _l("What do you want to do?"),
+        choices=[
+            ("pause", _l("Pause the partnership")),
+            ("resume", _l("Resume the partnership")),
+            ("end", _l("End the partnership")),
+        ],
+        validators=[InputRequired(_l("Please choose what you want to do."))],
+    )
+    effective_on = DateField(
+        _l("Effective from"), validators=[InputRequired(_l("Please enter the date."))]
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=2000)],
+        description=_l("Required for a pause and an end. The partner's contact persons read it."),
+    )
+
+    def validate_reason(self, field):
+        if self.action.data in ("pause", "end") and not (field.data or "").strip():
+            raise ValidationError(_l("Please give a reason."))

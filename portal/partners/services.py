@@ -174,3 +174,63 @@ def _partner_admins(organisation_id: int) -> list[User]:
             User.is_active_account.is_(True),
         )
     ).all()
+
+
+# --- pause, resume and end a partnership -------------------------------------------------------
+
+S_ = OrganisationStatus
+
+# action: (from which statuses, to which status, reason required)
+PARTNERSHIP_CHANGES = {
+    "pause": (frozenset({S_.ACTIVE}), S_.PAUSED, True),
+    "resume": (frozenset({S_.PAUSED}), S_.ACTIVE, False),
+    "end": (frozenset({S_.ACTIVE, S_.PAUSED}), S_.LEFT, True),
+}
+
+
+def possible_partnership_changes(organisation: Organisation) -> list[str]:
+    return [
+        action
+        for action, (sources, _target, _reason) in PARTNERSHIP_CHANGES.items()
+        if organisation.status in sources
+    ]
+
+
+def change_partnership(
+    organisation: Organisation, action: str, *, effective_on, reason: str, actor: User
+) -> Organisation:
+    """Pause, resume or end a partnership, with date and reason; commits. The member number
+    stays with the organisation for good and is never given again."""
+    if action not in PARTNERSHIP_CHANGES:
+        raise AgreementRefused(_l("Unknown step."))
+    sources, target, reason_required = PARTNERSHIP_CHANGES[action]
+    if organisation.status not in sources:
+        raise AgreementRefused(_l("This step is not possible in the current state."))
+    reason = (reason or "").strip()
+    if reason_required and not reason:
+        raise AgreementRefused(_l("Please give a reason."))
+    source = organisation.status
+    organisation.status = target
+    organisation.status_changed_at = utcnow()
+    organisation.status_reason = reason
+    audit.record(
+        f"partnership_{action}",
+        organisation,
+        actor=actor,
+        organisation_id=organisation.id,
+        from_state=source.value,
+        to_state=target.value,
+        comment=reason,
+        effective_on=effective_on.isoformat(),
+    )
+    for admin in _partner_admins(organisation.id):
+        mail.queue_mail_to_user(
+            admin,
+            "partnership_changed",
+            organisation=organisation,
+            action=action,
+            effective_on=effective_on,
+            reason=reason,
+        )
+    db.session.commit()
+    return organisation

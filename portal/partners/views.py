@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 
 from portal import policy, uploads
 from portal.extensions import db
+from portal.labels import label
 from portal.models import Organisation
 from portal.partners import bp, services
-from portal.partners.forms import AgreementForm
+from portal.partners.forms import AgreementForm, PartnershipChangeForm
 
 
 @bp.route("/meine-organisation")
@@ -107,3 +108,42 @@ def agreement_pdf(organisation_id: int):
         download_name=agreement.signed_pdf.filename,
         max_age=0,
     )
+
+
+@bp.route("/organisationen/<int:organisation_id>/status", methods=["GET", "POST"])
+@login_required
+def change_partnership(organisation_id: int):
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    if not policy.can_manage_partners(current_user):
+        abort(403)
+    possible = services.possible_partnership_changes(organisation)
+    form = PartnershipChangeForm()
+    form.action.choices = [choice for choice in form.action.choices if choice[0] in possible]
+    if possible and form.validate_on_submit():
+        try:
+            services.change_partnership(
+                organisation,
+                form.action.data,
+                effective_on=form.effective_on.data,
+                reason=form.reason.data,
+                actor=current_user,
+            )
+        except services.AgreementRefused as refused:
+            form.form_errors.append(refused.reason)
+        else:
+            flash(
+                _(
+                    "Saved. The partnership of %(name)s is now: %(status)s.",
+                    name=organisation.name,
+                    status=label(organisation.status),
+                ),
+                "success",
+            )
+            return redirect(url_for("partners.show", organisation_id=organisation.id))
+    status = 422 if form.errors else (409 if not possible and request.method == "POST" else 200)
+    return render_template(
+        "partners/change_partnership.html",
+        organisation=organisation,
+        form=form,
+        possible=possible,
+    ), status
