@@ -52,8 +52,9 @@ def can_manage_organisation(user, organisation: Organisation) -> bool:
     return belongs_to(user, organisation.id) and user.role == Role.PARTNER_ADMIN
 
 
-def can_manage_partners(user) -> bool:
-    """Reviewers and admins run the network: applications, agreements, pauses."""
+def can_manage_partners(user, organisation: Organisation | None = None) -> bool:
+    """Reviewers and admins run the network: applications, agreements, pauses (of any
+    organisation, so `organisation` does not change the answer)."""
     return is_ministry(user)
 
 

@@ -17,7 +17,7 @@ from portal.models import (
     SubmissionStatus,
     Upload,
 )
-from portal.partners.services import AgreementRefused, record_agreement
+from portal.partners.services import PartnershipRefused, record_agreement
 from portal.uploads import UploadRefused, check_pdf, path_of, store_pdf
 from tests import factories
 
@@ -86,7 +86,7 @@ def test_refused_without_approved_concept_or_for_a_member(db, cast, outbox, stat
         applicant.status = status
         applicant.member_number = 50
         db.session.commit()
-    with pytest.raises(AgreementRefused):
+    with pytest.raises(PartnershipRefused):
         _record(applicant, cast["reviewer"])
     db.session.rollback()
     assert db.session.query(Agreement).count() == 0

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEntry, Organisation, OrganisationStatus
-from portal.partners.services import AgreementRefused, change_partnership
+from portal.partners.services import PartnershipRefused, change_partnership
 
 pytestmark = pytest.mark.db
 
@@ -27,7 +27,7 @@ def test_every_change_from_every_status(db, cast, outbox, status, action):
     db.session.commit()
     target = ALLOWED.get((status, action))
     if target is None:
-        with pytest.raises(AgreementRefused):
+        with pytest.raises(PartnershipRefused):
             change_partnership(
                 organisation,
                 action,
@@ -64,7 +64,7 @@ def test_every_change_from_every_status(db, cast, outbox, status, action):
 
 @pytest.mark.parametrize("action", ["pause", "end"])
 def test_pause_and_end_need_a_reason(db, cast, action):
-    with pytest.raises(AgreementRefused):
+    with pytest.raises(PartnershipRefused):
         change_partnership(
             cast["org_a"],
             action,

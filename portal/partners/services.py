@@ -52,8 +52,8 @@ def organisation_overview(organisation: Organisation) -> dict:
 # --- the partnership agreement ------------------------------------------------------------------
 
 
-class AgreementRefused(Exception):
-    """The agreement cannot be recorded; `reason` is a message for the user."""
+class PartnershipRefused(Exception):
+    """An agreement or a change of the partnership is not possible; `reason` is for the user."""
 
     def __init__(self, reason):
         super().__init__(str(reason))
@@ -151,9 +151,9 @@ def _readd(upload: Upload) -> Upload:
 
 
 def check_agreement_allowed(organisation: Organisation) -> None:
-    """Raise AgreementRefused unless the organisation is an applicant with an approved concept."""
+    """Raise PartnershipRefused unless the organisation is an applicant with an approved concept."""
     if organisation.status != OrganisationStatus.APPLICANT:
-        raise AgreementRefused(_l("An agreement can only be recorded for an applicant."))
+        raise PartnershipRefused(_l("An agreement can only be recorded for an applicant."))
     approved = db.session.scalar(
         select(Concept.id).where(
             Concept.organisation_id == organisation.id,
@@ -161,7 +161,7 @@ def check_agreement_allowed(organisation: Organisation) -> None:
         )
     )
     if approved is None:
-        raise AgreementRefused(
+        raise PartnershipRefused(
             _l("The organisation's concept must be approved before the agreement is recorded.")
         )
 
@@ -202,13 +202,13 @@ def change_partnership(
     """Pause, resume or end a partnership, with date and reason; commits. The member number
     stays with the organisation for good and is never given again."""
     if action not in PARTNERSHIP_CHANGES:
-        raise AgreementRefused(_l("Unknown step."))
+        raise PartnershipRefused(_l("Unknown step."))
     sources, target, reason_required = PARTNERSHIP_CHANGES[action]
     if organisation.status not in sources:
-        raise AgreementRefused(_l("This step is not possible in the current state."))
+        raise PartnershipRefused(_l("This step is not possible in the current state."))
     reason = (reason or "").strip()
     if reason_required and not reason:
-        raise AgreementRefused(_l("Please give a reason."))
+        raise PartnershipRefused(_l("Please give a reason."))
     source = organisation.status
     organisation.status = target
     organisation.status_changed_at = utcnow()

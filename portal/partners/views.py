@@ -12,6 +12,15 @@ from portal.partners import bp, services
 from portal.partners.forms import AgreementForm, PartnershipChangeForm
 
 
+def _organisation_allowed(organisation_id: int, check) -> Organisation:
+    """The organisation (404 if missing) when the policy `check(user, organisation)` allows the
+    current user (else 403)."""
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    if not check(current_user, organisation):
+        abort(403)
+    return organisation
+
+
 @bp.route("/meine-organisation")
 @login_required
 def home():
@@ -23,9 +32,7 @@ def home():
 @bp.route("/organisationen/<int:organisation_id>")
 @login_required
 def show(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
-    if not policy.can_view_organisation(current_user, organisation):
-        abort(403)
+    organisation = _organisation_allowed(organisation_id, policy.can_view_organisation)
     return render_template(
         "partners/show.html",
         organisation=organisation,
@@ -36,14 +43,12 @@ def show(organisation_id: int):
 @bp.route("/organisationen/<int:organisation_id>/vereinbarung", methods=["GET", "POST"])
 @login_required
 def record_agreement(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
-    if not policy.can_manage_partners(current_user):
-        abort(403)
+    organisation = _organisation_allowed(organisation_id, policy.can_manage_partners)
     form = AgreementForm()
     problem = None
     try:
         services.check_agreement_allowed(organisation)
-    except services.AgreementRefused as refused:
+    except services.PartnershipRefused as refused:
         problem = refused.reason
     if problem is None and form.validate_on_submit():
         try:
@@ -62,7 +67,7 @@ def record_agreement(organisation_id: int):
                     signed_pdf=pdf,
                     actor=current_user,
                 )
-            except services.AgreementRefused as refused:
+            except services.PartnershipRefused as refused:
                 # Someone else changed the organisation in the meantime.
                 uploads.discard(pdf)
                 problem = refused.reason
@@ -92,9 +97,7 @@ def _agreement_recorded(organisation: Organisation):
 @bp.route("/organisationen/<int:organisation_id>/vereinbarung.pdf")
 @login_required
 def agreement_pdf(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
-    if not policy.can_view_organisation(current_user, organisation):
-        abort(403)
+    organisation = _organisation_allowed(organisation_id, policy.can_view_organisation)
     agreement = organisation.agreement
     if agreement is None or agreement.signed_pdf is None:
         abort(404)
@@ -113,9 +116,7 @@ def agreement_pdf(organisation_id: int):
 @bp.route("/organisationen/<int:organisation_id>/status", methods=["GET", "POST"])
 @login_required
 def change_partnership(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
-    if not policy.can_manage_partners(current_user):
-        abort(403)
+    organisation = _organisation_allowed(organisation_id, policy.can_manage_partners)
     possible = services.possible_partnership_changes(organisation)
     form = PartnershipChangeForm()
     form.action.choices = [choice for choice in form.action.choices if choice[0] in possible]
@@ -128,7 +129,7 @@ def change_partnership(organisation_id: int):
                 reason=form.reason.data,
                 actor=current_user,
             )
-        except services.AgreementRefused as refused:
+        except services.PartnershipRefused as refused:
             form.form_errors.append(refused.reason)
         else:
             flash(
