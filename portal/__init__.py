@@ -65,13 +65,24 @@ def _complete_config(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.account import bp as account_bp
+    from portal.applications import bp as applications_bp
     from portal.auth import bp as auth_bp
+    from portal.concepts import bp as concepts_bp
+    from portal.manage import bp as manage_bp
+    from portal.network import bp as network_bp
     from portal.partners import bp as partners_bp
     from portal.public import bp as public_bp
     from portal.review import bp as review_bp
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(account_bp)
-    app.register_blueprint(partners_bp)
-    app.register_blueprint(review_bp)
+    for blueprint in (
+        public_bp,
+        auth_bp,
+        account_bp,
+        applications_bp,
+        partners_bp,
+        manage_bp,
+        network_bp,
+        concepts_bp,
+        review_bp,
+    ):
+        app.register_blueprint(blueprint)

@@ -1,111 +1,20 @@
 """The authorisation matrix: for every route, what each role gets.
 
-Every (endpoint, method) of the app must have a line here; tests/test_authorisation_matrix.py
-fails for a route without one. Expectations: an HTTP status code, LOGIN (redirect to the login
-page) or HOME (a redirect somewhere else than the login page)."""
+Every (endpoint, method) of the app must have a line; tests/test_authorisation_matrix.py fails for
+a route without one. The lines live in tests/authz_lines/, one module per feature, each a dict
+`LINES` of (endpoint, method) -> (url builder taking the cast, expectations by role, form data for
+POST or None)."""
 
-LOGIN = "login"
-HOME = "redirect"
-ROLES = ("anonymous", "editor_a", "admin_a", "admin_b", "reviewer", "admin")
+from tests.authz_lines import applications, concepts, core, manage, network, review
+from tests.authz_roles import HOME, LOGIN, ROLES
 
+__all__ = ["HOME", "LOGIN", "MATRIX", "ROLES"]
 
-def everyone(expected):
-    return dict.fromkeys(ROLES, expected)
+_FEATURES = (core, applications, manage, network, concepts, review)
 
-
-def logged_in(expected, anonymous=LOGIN):
-    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], expected)}
-
-
-def ministry_only(expected=200):
-    return {
-        "anonymous": LOGIN,
-        "editor_a": 403,
-        "admin_a": 403,
-        "admin_b": 403,
-        "reviewer": expected,
-        "admin": expected,
-    }
-
-
-def org_a_and_ministry(expected=200):
-    """Pages of organisation A: its own users and the ministry; organisation B is refused."""
-    return {
-        "anonymous": LOGIN,
-        "editor_a": expected,
-        "admin_a": expected,
-        "admin_b": 403,
-        "reviewer": expected,
-        "admin": expected,
-    }
-
-
-# (endpoint, method): (url builder taking the cast, expectations by role, form data for POST)
-MATRIX = {
-    ("static", "GET"): (lambda c: "/static/css/portal.css", everyone(200), None),
-    ("public.index", "GET"): (lambda c: "/", everyone(200), None),
-    ("public.imprint", "GET"): (lambda c: "/impressum", everyone(200), None),
-    ("public.privacy", "GET"): (lambda c: "/datenschutz", everyone(200), None),
-    ("public.easy_language", "GET"): (lambda c: "/leichte-sprache", everyone(200), None),
-    ("public.accessibility", "GET"): (lambda c: "/barrierefreiheit", everyone(200), None),
-    # An empty feedback form is refused with messages, for everybody alike.
-    ("public.accessibility", "POST"): (lambda c: "/barrierefreiheit", everyone(422), {}),
-    ("public.set_language", "POST"): (lambda c: "/sprache", everyone(HOME), {"locale": "en"}),
-    ("auth.login", "GET"): (lambda c: "/anmelden", logged_in(HOME, anonymous=200), None),
-    ("auth.login", "POST"): (lambda c: "/anmelden", logged_in(HOME, anonymous=422), {}),
-    ("auth.logout", "POST"): (lambda c: "/abmelden", everyone(HOME), {}),
-    ("auth.forgot_password", "GET"): (lambda c: "/passwort-vergessen", everyone(200), None),
-    ("auth.forgot_password", "POST"): (lambda c: "/passwort-vergessen", everyone(422), {}),
-    ("auth.reset_password", "GET"): (lambda c: "/passwort-neu/unknown", everyone(404), None),
-    ("auth.reset_password", "POST"): (lambda c: "/passwort-neu/unknown", everyone(404), {}),
-    ("auth.accept_invitation", "GET"): (lambda c: "/einladung/unknown", everyone(404), None),
-    ("auth.accept_invitation", "POST"): (lambda c: "/einladung/unknown", everyone(404), {}),
-    ("auth.confirm_email", "GET"): (lambda c: "/bestaetigen/unknown", everyone(404), None),
-    ("auth.confirm_email", "POST"): (lambda c: "/bestaetigen/unknown", everyone(404), {}),
-    ("auth.session_status", "GET"): (lambda c: "/sitzung", logged_in(200), None),
-    ("account.edit", "GET"): (lambda c: "/konto", logged_in(200), None),
-    ("account.edit", "POST"): (lambda c: "/konto", logged_in(422), {}),
-    ("account.change_password", "POST"): (lambda c: "/konto/passwort", logged_in(422), {}),
-    ("partners.home", "GET"): (lambda c: "/meine-organisation", logged_in(HOME), None),
-    ("partners.show", "GET"): (
-        lambda c: f"/organisationen/{c['org_a'].id}",
-        org_a_and_ministry(),
-        None,
-    ),
-    ("partners.public_list", "GET"): (lambda c: "/partner", everyone(200), None),
-    ("partners.public_profile", "GET"): (
-        lambda c: f"/partner/{c['org_a'].slug}",
-        everyone(200),
-        None,
-    ),
-    ("partners.open_data_csv", "GET"): (lambda c: "/partner.csv", everyone(200), None),
-    ("partners.open_data_json", "GET"): (lambda c: "/api/v1/partners", everyone(200), None),
-    ("partners.record_agreement", "GET"): (
-        lambda c: f"/organisationen/{c['org_a'].id}/vereinbarung",
-        ministry_only(),
-        None,
-    ),
-    # Organisation A is already a partner: the ministry is told why nothing can be recorded.
-    ("partners.record_agreement", "POST"): (
-        lambda c: f"/organisationen/{c['org_a'].id}/vereinbarung",
-        ministry_only(409),
-        {},
-    ),
-    # The cast's organisations have no signed PDF: 404 for those allowed to ask, 403 for others.
-    ("partners.agreement_pdf", "GET"): (
-        lambda c: f"/organisationen/{c['org_a'].id}/vereinbarung.pdf",
-        org_a_and_ministry(404),
-        None,
-    ),
-    ("partners.change_partnership", "GET"): (
-        lambda c: f"/organisationen/{c['org_a'].id}/status",
-        ministry_only(),
-        None,
-    ),
-    ("partners.change_partnership", "POST"): (
-        lambda c: f"/organisationen/{c['org_a'].id}/status",
-        ministry_only(422),
-        {},
-    ),
-    ("review.dashboard", "GET"): (lambda c: "/ministerium", ministry_only(), None),
-}
+MATRIX: dict = {}
+for _feature in _FEATURES:
+    _twice = MATRIX.keys() & _feature.LINES.keys()
+    if _twice:
+        raise AssertionError(f"routes with two lines in the matrix: {sorted(_twice)}")
+    MATRIX.update(_feature.LINES)

@@ -4,7 +4,11 @@ and Debian's Chromium driven by Playwright (sync API).
 The live server has its own SQLite database in a temporary folder, built by the migrations and
 filled by `seed_demo()`, so these tests see what a visitor of `make run` sees."""
 
+import contextlib
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -12,15 +16,33 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from .browser import CHROMIUM_ARGS, require_chromium
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of the portal with the demo data, served in a background thread."""
+@dataclass
+class LiveServer:
+    """A running portal: its base URL and where its e-mails and uploads land."""
+
+    url: str
+    folder: Path
+    # Sends the outbox to .eml files, as cron would with `flask mail send`.
+    deliver: Callable[[], None]
+
+    @property
+    def outbox(self) -> Path:
+        return self.folder / "outbox"
+
+    def mails(self) -> list[str]:
+        """The text of every .eml the portal wrote so far, oldest first."""
+        return [p.read_text("utf-8") for p in sorted(self.outbox.glob("*.eml"))]
+
+
+@contextlib.contextmanager
+def serve_demo_portal(folder: Path):
+    """Serve the portal with the demo data from `folder` in a background thread."""
     import flask_migrate
 
     from portal import create_app
+    from portal.mail import deliver_pending
     from portal.seed import seed_demo
 
-    folder = tmp_path_factory.mktemp("e2e")
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/e2e.sqlite3",
@@ -42,10 +64,34 @@ def live_server(tmp_path_factory):
 
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
-    yield base_url
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    live = LiveServer(base_url, folder, lambda: _deliver(app, deliver_pending))
+    try:
+        yield live
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def _deliver(app, deliver_pending) -> None:
+    with app.app_context():
+        deliver_pending()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of the portal with the demo data, shared by all tests that only look (crawls,
+    keyboard). A test that changes data uses `fresh_portal` instead."""
+    with serve_demo_portal(tmp_path_factory.mktemp("e2e")) as live:
+        yield live.url
+
+
+@pytest.fixture
+def fresh_portal(tmp_path):
+    """A portal of its own with fresh demo data, for a flow that changes data; a `LiveServer`.
+    Open pages on it with `new_page(base_url=fresh_portal.url)`."""
+    with serve_demo_portal(tmp_path) as live:
+        yield live
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -75,9 +121,10 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(**options):
+        options.setdefault("base_url", live_server)
         options.setdefault("locale", "de-DE")
         options.setdefault("viewport", {"width": 1280, "height": 900})
-        context = browser.new_context(base_url=live_server, **options)
+        context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

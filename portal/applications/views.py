@@ -1,0 +1,3 @@
+"""Routes of the applications blueprint."""
+
+from portal.applications import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the concepts blueprint."""
+
+from portal.concepts import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the manage blueprint."""
+
+from portal.manage import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the network blueprint."""
+
+from portal.network import bp  # noqa: F401

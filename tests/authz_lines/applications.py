@@ -1,0 +1,3 @@
+"""Matrix lines of the public application (Bewerbung)."""
+
+LINES: dict = {}

@@ -1,0 +1,3 @@
+"""Matrix lines of the partner's side of the concept."""
+
+LINES: dict = {}

@@ -1,0 +1,3 @@
+"""Matrix lines of a partner admin managing the organisation's profile and users."""
+
+LINES: dict = {}

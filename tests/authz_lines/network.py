@@ -1,0 +1,3 @@
+"""Matrix lines of the ministry's network management."""
+
+LINES: dict = {}

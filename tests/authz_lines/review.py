@@ -1,0 +1,3 @@
+"""Matrix lines of the ministry's review of concepts and reports."""
+
+LINES: dict = {}
