@@ -1,8 +1,6 @@
 """Demo data: the ministry's accounts, Kreis Minden-Lübbecke as member 37, 36 fictional partners
 and two fictional applicants. Idempotent: running it twice adds nothing the second time."""
 
-import re
-import unicodedata
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -21,6 +19,7 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.partners.naming import slugify
 from portal.reference_data import seed_reference_data
 from portal.regions import REGIERUNGSBEZIRK_OF
 
@@ -117,14 +116,6 @@ MINDEN_MEASURES = [
         None,
     ),
 ]
-
-
-def slugify(name: str) -> str:
-    value = name.lower()
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        value = value.replace(umlaut, plain)
-    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", value).strip("-")[:120]
 
 
 def _ensure_user(email, name, role, organisation=None, function=""):
