@@ -38,10 +38,19 @@ class ReportingCycle(TimestampMixin, db.Model):
     due_on: Mapped[date] = mapped_column(Date)
     grace_months: Mapped[int] = mapped_column(Integer, default=6)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # A closed cycle takes no more submissions, except from organisations it was reopened for
+    # (CycleExtension.reopened).
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class CycleExtension(TimestampMixin, db.Model):
-    """A due date extended for one organisation in one cycle."""
+    """A due date extended for one organisation in one cycle; `reopened` lets that organisation
+    submit although the cycle is closed."""
 
     __tablename__ = "cycle_extension"
     __table_args__ = (UniqueConstraint("cycle_id", "organisation_id"),)
@@ -51,6 +60,8 @@ class CycleExtension(TimestampMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     due_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
 
 class ReportReminder(db.Model):
