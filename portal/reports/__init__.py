@@ -1,0 +1,2 @@
+"""Annual reports (Jahresberichte) and reporting cycles: services for the partner's report and the
+ministry's cycles."""
