@@ -68,10 +68,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.applications import bp as applications_bp
     from portal.auth import bp as auth_bp
     from portal.concepts import bp as concepts_bp
+    from portal.cycles import bp as cycles_bp
+    from portal.forum import bp as forum_bp
     from portal.manage import bp as manage_bp
     from portal.network import bp as network_bp
     from portal.partners import bp as partners_bp
     from portal.public import bp as public_bp
+    from portal.reports import bp as reports_bp
     from portal.review import bp as review_bp
 
     for blueprint in (
@@ -83,6 +86,9 @@ def _register_blueprints(app: Flask) -> None:
         manage_bp,
         network_bp,
         concepts_bp,
+        reports_bp,
         review_bp,
+        cycles_bp,
+        forum_bp,
     ):
         app.register_blueprint(blueprint)

@@ -5,12 +5,22 @@ a route without one. The lines live in tests/authz_lines/, one module per featur
 `LINES` of (endpoint, method) -> (url builder taking the cast, expectations by role, form data for
 POST or None)."""
 
-from tests.authz_lines import applications, concepts, core, manage, network, review
+from tests.authz_lines import (
+    applications,
+    concepts,
+    core,
+    cycles,
+    forum,
+    manage,
+    network,
+    reports,
+    review,
+)
 from tests.authz_roles import HOME, LOGIN, ROLES
 
 __all__ = ["HOME", "LOGIN", "MATRIX", "ROLES"]
 
-_FEATURES = (core, applications, manage, network, concepts, review)
+_FEATURES = (core, applications, manage, network, concepts, review, reports, cycles, forum)
 
 MATRIX: dict = {}
 for _feature in _FEATURES:

@@ -1,0 +1,3 @@
+"""Routes of the cycles blueprint."""
+
+from portal.cycles import bp  # noqa: F401

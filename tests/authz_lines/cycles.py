@@ -1,0 +1,3 @@
+"""Matrix lines of the ministry's reporting cycles."""
+
+LINES: dict = {}

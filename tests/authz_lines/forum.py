@@ -1,0 +1,3 @@
+"""Matrix lines of the forum of the members' area."""
+
+LINES: dict = {}

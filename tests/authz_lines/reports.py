@@ -1,0 +1,3 @@
+"""Matrix lines of the partner's annual report."""
+
+LINES: dict = {}
