@@ -17,10 +17,15 @@ def init_login_manager(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
+    def load_user(session_id: str):
+        """`<id>:<session version>`; a session of an older version has ended."""
+        user_id, _sep, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        if user is None or (user.session_version or 1) != int(version):
+            return None
+        return user
 
 
 from portal.auth import views  # noqa: E402, F401

@@ -28,7 +28,8 @@ LOGIN_PROBLEMS = {
     "invalid": lambda r: _("The e-mail address or the password is not correct."),
     "inactive": lambda r: _("This account has been deactivated. Please contact the ministry."),
     "unconfirmed": lambda r: _(
-        "Please confirm your e-mail address first: open the link in the e-mail we sent you."
+        "Please confirm your e-mail address first: open the link in the e-mail we sent you. "
+        "If the link has expired, request a new one below the form."
     ),
     "locked": lambda r: _(
         "Too many failed attempts. For your protection this account is locked until %(time)s. "
