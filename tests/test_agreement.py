@@ -149,3 +149,18 @@ def test_oversized_files_are_refused_and_nothing_is_stored(app, db, cast):
         store_pdf(FakeFile(big), organisation_id=None, uploaded_by=cast["reviewer"])
     assert "10 MB" in str(refused.value)
     assert db.session.query(Upload).count() == 0
+
+
+def test_a_new_partner_gets_the_report_of_the_open_cycle(db, cast, outbox):
+    from portal.models import Report
+    from portal.reports.cycles import close_cycle, open_cycle
+
+    closed = open_cycle(2025, opens_on=date(2026, 1, 5), actor=cast["reviewer"])
+    close_cycle(closed, actor=cast["reviewer"])
+    current = open_cycle(2026, opens_on=date(2026, 11, 1), actor=cast["reviewer"])
+    applicant = _applicant(db, "Neu im Berichtsjahr")
+    _record(applicant, cast["reviewer"])
+    reports = db.session.scalars(select(Report).where(Report.organisation_id == applicant.id)).all()
+    assert [report.cycle_id for report in reports] == [current.id]
+    subjects = [m.subject for m in outbox() if m.recipient.startswith("person")]
+    assert any("2026" in subject for subject in subjects)

@@ -98,7 +98,10 @@ def test_reviewer_pauses_through_the_page(client, cast, login_as, db):
             {"action": "pause", "effective_on": "2026-12-01", "reason": ""},
             "Bitte geben Sie einen Grund an.",
         ),
-        ({"action": "resume", "effective_on": "2026-12-01", "reason": ""}, "Keine gültige Auswahl"),
+        (
+            {"action": "restart", "effective_on": "2026-12-01", "reason": ""},
+            "Keine gültige Auswahl",
+        ),
         ({"action": "end", "effective_on": "2026-12-01", "reason": "x" * 2001}, "2000"),
     ],
 )
@@ -113,7 +116,22 @@ def test_bad_input_is_explained_and_kept(client, cast, login_as, db, data, messa
     assert db.session.get(Organisation, cast["org_a"].id).status == S.ACTIVE
 
 
-def test_applicants_cannot_be_changed_here(client, cast, login_as, db):
+def test_a_step_that_does_not_fit_the_status_is_a_conflict(client, cast, login_as, db):
+    # The page was opened while the partnership was paused; someone resumed it meanwhile.
+    cast["reviewer"].locale = "en"
+    db.session.commit()
+    login_as(cast["reviewer"])
+    response = client.post(
+        f"/organisationen/{cast['org_a'].id}/status",
+        data={"action": "resume", "effective_on": "2026-12-01", "reason": ""},
+    )
+    assert response.status_code == 409
+    assert "This step is not possible now" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Organisation, cast["org_a"].id).status == S.ACTIVE
+
+
+def test_applicants_cannot_be_paused(client, cast, login_as, db):
     cast["org_b"].status = S.APPLICANT
     cast["org_b"].member_number = None
     db.session.commit()

@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from portal.forms import PortalForm
 from portal.labels import label
@@ -124,8 +124,23 @@ class AgreementForm(PortalForm):
             raise ValidationError(_l("Please check the year of the date of signature."))
 
 
+class DateUnlessDecline:
+    """The date is required for a pause, a resumption and an end; a decline takes effect on the
+    day it is saved, so its page does not ask for a date."""
+
+    def __call__(self, form, field):
+        if form.action.data == "decline":
+            field.errors[:] = []
+            field.data = None
+            raise StopValidation()
+        if not field.raw_data or not field.raw_data[0]:
+            field.errors[:] = []
+            raise StopValidation(_l("Please enter the date."))
+
+
 class PartnershipChangeForm(PortalForm):
-    """Pause, resume or end a partnership (ministry). Choices depend on the current status."""
+    """Pause, resume or end a partnership, or decline an application (ministry). Choices depend
+    on the current status."""
 
     action = RadioField(
         _l("What do you want to do?"),
@@ -133,12 +148,11 @@ class PartnershipChangeForm(PortalForm):
             ("pause", _l("Pause the partnership")),
             ("resume", _l("Resume the partnership")),
             ("end", _l("End the partnership")),
+            ("decline", _l("Decline the application")),
         ],
         validators=[InputRequired(_l("Please choose what you want to do."))],
     )
-    effective_on = DateField(
-        _l("Effective from"), validators=[InputRequired(_l("Please enter the date."))]
-    )
+    effective_on = DateField(_l("Effective from"), validators=[DateUnlessDecline()])
     reason = TextAreaField(
         _l("Reason"),
         validators=[Length(max=2000)],
@@ -146,5 +160,5 @@ class PartnershipChangeForm(PortalForm):
     )
 
     def validate_reason(self, field):
-        if self.action.data in ("pause", "end") and not (field.data or "").strip():
+        if self.action.data in ("pause", "end", "decline") and not (field.data or "").strip():
             raise ValidationError(_l("Please give a reason."))

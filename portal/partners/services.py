@@ -1,9 +1,12 @@
-"""Services of the partners blueprint: the organisation overview and the partnership agreement."""
+"""Services of the partners blueprint: the organisation overview, the partnership agreement,
+and the changes of a partnership (pause, resume, end; decline an application)."""
+
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import audit, mail
 from portal.extensions import db
@@ -21,6 +24,7 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.reports.cycles import create_reports_for_new_partner
 
 
 def organisation_overview(organisation: Organisation) -> dict:
@@ -35,17 +39,19 @@ def organisation_overview(organisation: Organisation) -> dict:
         .options(selectinload(Concept.measures).selectinload(Measure.field_of_action))
     ).all()
     in_force = next((c for c in concepts if c.status == SubmissionStatus.APPROVED), None)
-    reports = db.session.execute(
-        select(Report, ReportingCycle)
-        .join(ReportingCycle, Report.cycle_id == ReportingCycle.id)
+    # The cycles come with their reports (contains_eager): `report.cycle` needs no query.
+    reports = db.session.scalars(
+        select(Report)
+        .join(Report.cycle)
         .where(Report.organisation_id == organisation.id)
         .order_by(ReportingCycle.year.desc())
+        .options(contains_eager(Report.cycle))
     ).all()
     return {
         "users": users,
         "concepts": concepts,
         "concept_in_force": in_force,
-        "reports": [report for report, _cycle in reports],
+        "reports": list(reports),
     }
 
 
@@ -134,6 +140,9 @@ def _apply_agreement(
     )
     for admin in _partner_admins(organisation.id):
         mail.queue_mail_to_user(admin, "agreement_recorded", organisation=organisation)
+    # A partner joining while a reporting cycle is open gets its report at once.
+    db.session.flush()
+    create_reports_for_new_partner(organisation)
     return organisation
 
 
@@ -185,6 +194,8 @@ PARTNERSHIP_CHANGES = {
     "pause": (frozenset({S_.ACTIVE}), S_.PAUSED, True),
     "resume": (frozenset({S_.PAUSED}), S_.ACTIVE, False),
     "end": (frozenset({S_.ACTIVE, S_.PAUSED}), S_.LEFT, True),
+    # An application that will not lead to a partnership; the organisation gets no number.
+    "decline": (frozenset({S_.APPLICANT}), S_.DECLINED, True),
 }
 
 
@@ -197,10 +208,11 @@ def possible_partnership_changes(organisation: Organisation) -> list[str]:
 
 
 def change_partnership(
-    organisation: Organisation, action: str, *, effective_on, reason: str, actor: User
+    organisation: Organisation, action: str, *, effective_on=None, reason: str, actor: User
 ) -> Organisation:
-    """Pause, resume or end a partnership, with date and reason; commits. The member number
-    stays with the organisation for good and is never given again."""
+    """Pause, resume or end a partnership, with date and reason, or decline an application
+    with a reason; commits. The member number stays with the organisation for good and is never
+    given again. A decline takes effect today unless `effective_on` says otherwise."""
     if action not in PARTNERSHIP_CHANGES:
         raise PartnershipRefused(_l("Unknown step."))
     sources, target, reason_required = PARTNERSHIP_CHANGES[action]
@@ -209,6 +221,10 @@ def change_partnership(
     reason = (reason or "").strip()
     if reason_required and not reason:
         raise PartnershipRefused(_l("Please give a reason."))
+    if effective_on is None:
+        if action != "decline":
+            raise PartnershipRefused(_l("Please enter the date."))
+        effective_on = date.today()
     source = organisation.status
     organisation.status = target
     organisation.status_changed_at = utcnow()

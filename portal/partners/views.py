@@ -8,8 +8,13 @@ from portal import policy, uploads
 from portal.extensions import db
 from portal.labels import label
 from portal.models import Organisation
+from portal.network import history as network_history
 from portal.partners import bp, services
 from portal.partners.forms import AgreementForm, PartnershipChangeForm
+from portal.reports.services import open_report_summary
+
+# The organisation page shows the newest entries of its history; the rest is a link away.
+HISTORY_ON_PAGE = 20
 
 
 def _organisation_allowed(organisation_id: int, check) -> Organisation:
@@ -33,9 +38,14 @@ def home():
 @login_required
 def show(organisation_id: int):
     organisation = _organisation_allowed(organisation_id, policy.can_view_organisation)
+    history = None
+    if policy.can_view_organisation_history(current_user, organisation):
+        history = network_history.latest_history(organisation.id, limit=HISTORY_ON_PAGE)
     return render_template(
         "partners/show.html",
         organisation=organisation,
+        history=history,
+        open_report=open_report_summary(organisation),
         **services.organisation_overview(organisation),
     )
 
@@ -120,31 +130,51 @@ def change_partnership(organisation_id: int):
     possible = services.possible_partnership_changes(organisation)
     form = PartnershipChangeForm()
     form.action.choices = [choice for choice in form.action.choices if choice[0] in possible]
-    if possible and form.validate_on_submit():
+    problem = None
+    if request.method == "POST":
+        chosen = form.action.data
+        if not possible or (chosen in services.PARTNERSHIP_CHANGES and chosen not in possible):
+            # Someone changed the status since the page was opened, or the step never fitted.
+            problem = _(
+                "This step is not possible now: the status of %(name)s is “%(status)s”.",
+                name=organisation.name,
+                status=label(organisation.status),
+            )
+    elif len(possible) == 1:
+        form.action.data = possible[0]
+    if problem is None and possible and form.validate_on_submit():
+        action = form.action.data
         try:
             services.change_partnership(
                 organisation,
-                form.action.data,
+                action,
                 effective_on=form.effective_on.data,
                 reason=form.reason.data,
                 actor=current_user,
             )
         except services.PartnershipRefused as refused:
-            form.form_errors.append(refused.reason)
+            problem = refused.reason
         else:
-            flash(
-                _(
-                    "Saved. The partnership of %(name)s is now: %(status)s.",
-                    name=organisation.name,
-                    status=label(organisation.status),
-                ),
-                "success",
-            )
+            flash(_partnership_changed_message(organisation, action), "success")
             return redirect(url_for("partners.show", organisation_id=organisation.id))
-    status = 422 if form.errors else (409 if not possible and request.method == "POST" else 200)
+    status = 409 if problem else (422 if form.errors else 200)
     return render_template(
         "partners/change_partnership.html",
         organisation=organisation,
         form=form,
         possible=possible,
+        problem=problem,
     ), status
+
+
+def _partnership_changed_message(organisation: Organisation, action: str) -> str:
+    if action == "decline":
+        return _(
+            "The application of %(name)s is declined. Its contact persons are informed by e-mail.",
+            name=organisation.name,
+        )
+    return _(
+        "Saved. The partnership of %(name)s is now: %(status)s.",
+        name=organisation.name,
+        status=label(organisation.status),
+    )
