@@ -131,3 +131,15 @@ def init_app(app: Flask) -> None:
             click.echo("The outbox is empty.")
 
     app.cli.add_command(mail_group)
+
+    reminders_group = AppGroup("reminders", help="Reminder e-mails (run daily by cron).")
+
+    @reminders_group.command("send")
+    def reminders_send_command():
+        """Send the reminders that are due; safe to run more than once a day."""
+        from portal.reminders import send_all
+
+        for kind, count in send_all().items():
+            click.echo(f"{kind}: {count} reminder(s) sent")
+
+    app.cli.add_command(reminders_group)

@@ -140,6 +140,11 @@ def apply_transition(
 
     source = submission.status
     now = utcnow()
+    # What was submitted, so a resubmission can show what changed (portal.review.snapshots);
+    # imported here because portal.review imports this module.
+    from portal.review import snapshots
+
+    snapshot = snapshots.take(submission) if action == "submit" else None
     submission.status = transition.target
     submission.status_changed_at = now
     if transition.target == S.SUBMITTED:
@@ -167,6 +172,7 @@ def apply_transition(
         # Internal comments stay out of the partner-facing part of the log.
         comment="" if internal_comment else comment,
         internal_comment=comment if internal_comment else None,
+        **({snapshots.SNAPSHOT_KEY: snapshot} if snapshot else {}),
     )
     _queue_notifications(submission, transition, actor, "" if internal_comment else comment)
     db.session.commit()

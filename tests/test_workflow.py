@@ -424,3 +424,42 @@ def test_a_step_on_a_stale_submission_is_refused(db, cast, outbox):
     assert _stored(db, concept)["status"] == S.DRAFT
     assert _count(db, AuditEntry) == 0
     assert outbox() == []
+
+
+# --- outsiders: nobody outside organisation A and the ministry moves A's submissions -------------
+
+
+@pytest.mark.parametrize("who", ["anonymous", "editor_b", "admin_b"])
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("kind", ["concept", "report"])
+def test_outsiders_can_do_nothing_in_any_state(db, cast, kind, status, action, who):
+    from flask_login import AnonymousUserMixin
+
+    actors = {
+        "anonymous": AnonymousUserMixin(),
+        "editor_b": factories.UserFactory(role="partner_editor", organisation=cast["org_b"]),
+        "admin_b": cast["admin_b"],
+    }
+    db.session.commit()
+    submission = _submission(db, kind, cast["org_a"], status)
+    actor = actors[who]
+    assert allowed_actions(actor, submission) == []
+    before = _stored(db, submission)
+    with pytest.raises(TransitionError):
+        apply_transition(submission, action, actor, comment=COMMENT)
+    _assert_nothing_changed(db, submission, before)
+
+
+@pytest.mark.parametrize(
+    ("action", "status"), [("request_changes", S.SUBMITTED), ("reopen", S.APPROVED)]
+)
+def test_a_new_change_request_starts_the_reminder_clock_again(db, cast, action, status):
+    """portal.reminders reminds once per change request: a later `changes_requested_at` than
+    `reminder_sent_at` makes the submission due again."""
+    concept = _submission(
+        db, "concept", cast["org_a"], status, reminder_sent_at=LONG_AGO, changes_requested_at=None
+    )
+    apply_transition(concept, action, cast["reviewer"], comment=COMMENT)
+    db.session.expire_all()
+    assert concept.changes_requested_at > concept.reminder_sent_at == LONG_AGO
