@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import PasswordField, RadioField, StringField, TelField
+from wtforms import BooleanField, PasswordField, RadioField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from portal.forms import PortalForm, StrongPassword
@@ -21,6 +21,9 @@ class ProfileForm(PortalForm):
         choices=LANGUAGE_CHOICES,
         validators=[DataRequired(_l("Please choose a language."))],
     )
+    # Contact persons choose what the members' directory shows of them.
+    directory_shows_email = BooleanField(_l("Show my e-mail address to the partners"))
+    directory_shows_phone = BooleanField(_l("Show my phone number to the partners"))
 
 
 class ChangePasswordForm(PortalForm):

@@ -7,10 +7,26 @@ from portal.extensions import db
 from portal.models import User
 
 
-def update_profile(user: User, *, name: str, function: str, phone: str, locale: str) -> None:
+def update_profile(
+    user: User,
+    *,
+    name: str,
+    function: str,
+    phone: str,
+    locale: str,
+    directory_shows_email: bool | None = None,
+    directory_shows_phone: bool | None = None,
+) -> None:
+    """Save the user's own details; the directory choices only for a partner's contact person
+    (None leaves them as they are)."""
     user.name = name
     user.function = function or ""
     user.phone = phone or ""
+    if user.is_contact_person:
+        if directory_shows_email is not None:
+            user.directory_shows_email = directory_shows_email
+        if directory_shows_phone is not None:
+            user.directory_shows_phone = directory_shows_phone
     if locale in current_app.config["LANGUAGES"]:
         user.locale = locale
     audit.record("profile_updated", user, actor=user, organisation_id=user.organisation_id)

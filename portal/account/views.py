@@ -2,7 +2,7 @@
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from portal.account import bp, services
 from portal.account.forms import ChangePasswordForm, ProfileForm
@@ -31,6 +31,8 @@ def edit():
             function=profile_form.function.data,
             phone=profile_form.phone.data,
             locale=profile_form.locale.data,
+            directory_shows_email=profile_form.directory_shows_email.data,
+            directory_shows_phone=profile_form.directory_shows_phone.data,
         )
         session["locale"] = current_user.locale
         flash(_("Your details have been saved."), "success")
@@ -44,6 +46,8 @@ def change_password():
     password_form = ChangePasswordForm(prefix="password")
     if password_form.validate_on_submit():
         services.change_password(current_user, password_form.new_password.data)
+        # The new password ended every session of the account; this one goes on.
+        login_user(current_user._get_current_object())
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("account.edit"))
     profile_form = ProfileForm(obj=current_user, prefix="profile", formdata=None)

@@ -59,6 +59,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0)
     first_failed_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Part of the id kept in the session and the remember-me cookie: raising it ends every
+    # running session of the account (new password, deactivation).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     organisation: Mapped["Organisation | None"] = relationship(back_populates="users")  # noqa: F821
 
@@ -66,6 +69,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version or 1}"
+
+    def end_sessions(self) -> None:
+        """Log the account out everywhere, at the next request of each session."""
+        self.session_version = (self.session_version or 1) + 1
 
     @property
     def is_partner(self) -> bool:
@@ -76,6 +86,9 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.role in MINISTRY_ROLES
 
     def set_password(self, password: str) -> None:
+        """A new password also ends the sessions that used the old one."""
+        if self.password_hash:
+            self.end_sessions()
         self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
