@@ -4,6 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
+from wtforms.fields.core import UnboundField
 
 
 def _clean_text(value):
@@ -20,12 +21,21 @@ class PortalForm(FlaskForm):
             # Enclosures of other fields take no filters; their inner fields get their own.
             if unbound_field.field_class.__name__ in ("FieldList", "FormField"):
                 return unbound_field.bind(form=form, **options)
-            filters = list(options.pop("filters", ()))
+            # The field's own filters run after the cleaning (they are in the unbound field's
+            # kwargs, and a `filters=` given to bind() would replace them).
+            filters = list(options.pop("filters", ())) + list(
+                unbound_field.kwargs.get("filters", ())
+            )
             if unbound_field.field_class.__name__ == "PasswordField":
                 filters.insert(0, lambda v: v.replace("\x00", "") if isinstance(v, str) else v)
             else:
                 filters.insert(0, _clean_text)
-            return unbound_field.bind(form=form, filters=filters, **options)
+            unbound_field = UnboundField(
+                unbound_field.field_class,
+                *unbound_field.args,
+                **{**unbound_field.kwargs, "filters": filters},
+            )
+            return unbound_field.bind(form=form, **options)
 
 
 class StrongPassword:

@@ -1,9 +1,21 @@
 """Languages: German by default, English by choice, kept in the session and in the account."""
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import LazyString, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
+
+
+def _lazy_text_as_html(self) -> str:
+    return escape(str(self))
+
+
+# Flask-Babel's lazy strings declare themselves safe HTML (`__html__` returns the text as is), so
+# `lazy_gettext("… %(name)s", name=<user text>)` would reach a page unescaped through Jinja,
+# WTForms labels and choices, and flashed messages. No message of the portal contains markup, so
+# every lazy string is text and is escaped like any other string.
+LazyString.__html__ = _lazy_text_as_html
 
 
 def select_locale() -> str:

@@ -97,3 +97,47 @@ def test_failed_form_links_every_error_to_an_element(app):
     assert 'aria-describedby="title-hint title-error"' in html
     assert "kern-fieldset--error" in html
     assert html.count('aria-invalid="true"') == 3  # title, agree, rows-0-value
+
+
+def test_error_messages_are_escaped_even_when_lazy(app):
+    """A message that repeats what the user typed must never become markup."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+    from wtforms import StringField
+
+    from portal.forms import PortalForm
+
+    class Form(PortalForm):
+        class Meta:
+            csrf = False
+
+        name = StringField("Name")
+
+    with app.test_request_context():
+        form = Form()
+        form.name.errors = [lazy_gettext("Unknown: %(value)s", value="<b>x</b>")]
+        form.form_errors.append(lazy_gettext("Whole form: %(value)s", value="<i>y</i>"))
+        html = render_template_string(
+            '{% import "macros/forms.html" as forms %}'
+            "{{ forms.error_summary(form) }}{{ forms.field(form.name) }}",
+            form=form,
+        )
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "<i>y</i>" not in html
+
+
+def test_a_fields_own_filters_still_run_after_the_cleaning(app):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import StringField
+
+    from portal.forms import PortalForm
+
+    class Form(PortalForm):
+        class Meta:
+            csrf = False
+
+        code = StringField("Code", filters=[lambda v: v.upper() if v else v])
+
+    with app.test_request_context():
+        form = Form(formdata=MultiDict({"code": "  ab\x00c "}))
+    assert form.code.data == "ABC"

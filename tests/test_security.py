@@ -160,3 +160,32 @@ def test_account_forms_survive_arbitrary_input(
 )
 def test_token_links_survive_arbitrary_tokens(client, token):
     assert client.get(f"/passwort-neu/{token}").status_code == 404
+
+
+def test_lazy_messages_with_user_text_are_escaped(app):
+    """A lazily translated message that repeats user text is escaped on every page."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+    from wtforms import SelectField
+
+    from portal.forms import PortalForm
+
+    title = '<img src=x onerror="alert(1)">'
+    message = lazy_gettext("Measure %(number)s (%(title)s)", number=1, title=title)
+
+    class Form(PortalForm):
+        class Meta:
+            csrf = False
+
+        measure = SelectField(lazy_gettext("Choose %(title)s", title=title), choices=[])
+
+    with app.test_request_context():
+        form = Form()
+        form.measure.choices = [("1", message)]
+        html = render_template_string(
+            "{{ message }} {{ form.measure.label }} {{ form.measure() }}",
+            message=message,
+            form=form,
+        )
+    assert "<img" not in html
+    assert html.count("&lt;img") == 3
