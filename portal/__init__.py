@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth import bp as auth_bp
     from portal.concepts import bp as concepts_bp
     from portal.cycles import bp as cycles_bp
+    from portal.exchange import bp as exchange_bp
     from portal.forum import bp as forum_bp
     from portal.manage import bp as manage_bp
     from portal.network import bp as network_bp
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         review_bp,
         cycles_bp,
+        exchange_bp,
         forum_bp,
     ):
         app.register_blueprint(blueprint)

@@ -13,7 +13,7 @@ from portal.models import (
 
 LABELS = (
     (Role.PARTNER_EDITOR, _l("Partner editor")),
-    (Role.PARTNER_ADMIN, _l("Partner admin (contact person)")),
+    (Role.PARTNER_ADMIN, _l("Partner admin")),
     (Role.REVIEWER, _l("Reviewer (ministry)")),
     (Role.ADMIN, _l("Administrator (ministry)")),
     (OrganisationStatus.APPLICANT, _l("Applicant")),

@@ -162,6 +162,81 @@ def _ensure_agreement(organisation, signed_on, ministry_signatory, organisation_
         )
 
 
+# Measures of the fictional partners' approved concepts, so the directory, "find peers" and the
+# good-practice library have something to show: each partner gets three, chosen by its position.
+PARTNER_MEASURE_POOL = [
+    (
+        "recruitment",
+        "Vielfaltssensible Stellenausschreibungen",
+        "Alle Ausschreibungen enthalten einen Hinweis, dass Bewerbungen von Menschen mit "
+        "Einwanderungsgeschichte ausdrücklich erwünscht sind; die Texte werden in einfacher "
+        "Sprache geprüft.",
+        "Bewerberinnen und Bewerber",
+        "hires_migration",
+    ),
+    (
+        "trainees",
+        "Ausbildungspatenschaften mit Migrantenorganisationen",
+        "Gemeinsam mit Migrantenorganisationen werden Jugendliche und ihre Eltern über die "
+        "Ausbildung informiert und während der ersten Monate begleitet.",
+        "Jugendliche und Eltern",
+        "trainees_migration",
+    ),
+    (
+        "trainers_managers",
+        "Führungskräfte-Workshop Vielfalt führen",
+        "Ein halbtägiger Workshop für alle Führungskräfte zu unbewussten Vorurteilen in "
+        "Personalauswahl und Beurteilung.",
+        "Führungskräfte",
+        "managers_trained",
+    ),
+    (
+        "intercultural_training",
+        "Interkulturelle Fortbildung für alle Beschäftigten",
+        "Ein E-Learning-Modul und ein Präsenztag zu interkultureller Kompetenz sind Teil der "
+        "Einarbeitung.",
+        "Alle Beschäftigten",
+        "staff_trained",
+    ),
+    (
+        "multilingualism",
+        "Sprachenlandkarte der Belegschaft",
+        "Beschäftigte geben freiwillig an, welche Sprachen sie sprechen; das Verzeichnis hilft im "
+        "Kundenkontakt.",
+        "Alle Beschäftigten",
+        "languages_offered",
+    ),
+    (
+        "public_relations",
+        "Vielfalt in Bild und Text",
+        "Fotos und Texte der Öffentlichkeitsarbeit zeigen die Vielfalt der Belegschaft und der "
+        "Bevölkerung.",
+        "Öffentlichkeitsarbeit",
+        None,
+    ),
+    (
+        "personnel_development",
+        "Mentoring für Beschäftigte mit Einwanderungsgeschichte",
+        "Erfahrene Führungskräfte begleiten Beschäftigte ein Jahr lang auf dem Weg in "
+        "Führungsaufgaben.",
+        "Nachwuchskräfte",
+        "managers_migration",
+    ),
+    (
+        "culture_networking",
+        "Netzwerk Vielfalt im Betrieb",
+        "Ein offenes Netzwerk der Beschäftigten trifft sich vierteljährlich und berät die Leitung.",
+        "Alle Beschäftigten",
+        None,
+    ),
+]
+
+
+def _partner_measures(index: int) -> list[tuple]:
+    size = len(PARTNER_MEASURE_POOL)
+    return [PARTNER_MEASURE_POOL[(index * 3 + step) % size] for step in range(3)]
+
+
 def _ensure_concept(organisation, status, measures, fields_by_key, indicators_by_key):
     if db.session.scalar(select(Concept.id).where(Concept.organisation_id == organisation.id)):
         return
@@ -197,8 +272,10 @@ def _ensure_concept(organisation, status, measures, fields_by_key, indicators_by
     db.session.add(concept)
 
 
-def seed_demo() -> dict:
-    """Load reference data and the demo network; commits. Returns counts of what exists."""
+def seed_demo(report_history: bool = True) -> dict:
+    """Load reference data and the demo network; commits. Returns counts of what exists.
+    `report_history=False` leaves out the reporting cycles (for tests that add them for another
+    day)."""
     from portal.models import Indicator
 
     seed_reference_data()
@@ -294,10 +371,24 @@ def seed_demo() -> dict:
     _ensure_concept(
         minden, SubmissionStatus.APPROVED, MINDEN_MEASURES, fields_by_key, indicators_by_key
     )
+    for index, (name, _sector, _kreis) in enumerate(FICTIONAL_PARTNERS):
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        _ensure_concept(
+            organisation,
+            SubmissionStatus.APPROVED,
+            _partner_measures(index),
+            fields_by_key,
+            indicators_by_key,
+        )
     for name, _sector, _kreis, status in FICTIONAL_APPLICANTS:
         organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
         _ensure_concept(organisation, status, MINDEN_MEASURES[:2], fields_by_key, indicators_by_key)
     db.session.commit()
+    # Past reporting cycles with approved reports, and the open one (commits on its own).
+    if report_history:
+        from portal.seed_reports import seed_report_history
+
+        seed_report_history()
     return {
         "organisations": db.session.query(Organisation).count(),
         "users": db.session.query(User).count(),

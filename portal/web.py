@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal import policy
+from portal.text import paragraphs
 
 
 class PolicyNamespace:
@@ -23,6 +24,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["policy"] = PolicyNamespace()
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["badge_kind"] = badge_kind
+    # User text with paragraphs and links, escaped: see portal/text.py.
+    app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -10,6 +10,7 @@ from tests.authz_lines import (
     concepts,
     core,
     cycles,
+    exchange,
     forum,
     manage,
     network,
@@ -20,7 +21,18 @@ from tests.authz_roles import HOME, LOGIN, ROLES
 
 __all__ = ["HOME", "LOGIN", "MATRIX", "ROLES"]
 
-_FEATURES = (core, applications, manage, network, concepts, review, reports, cycles, forum)
+_FEATURES = (
+    core,
+    applications,
+    manage,
+    network,
+    concepts,
+    review,
+    reports,
+    cycles,
+    exchange,
+    forum,
+)
 
 MATRIX: dict = {}
 for _feature in _FEATURES:

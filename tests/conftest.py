@@ -206,3 +206,14 @@ def outbox(db):
         return db.session.query(OutboxMessage).order_by(OutboxMessage.id).all()
 
     return messages
+
+
+@pytest.fixture
+def english(app):
+    """Messages made outside a request (services, CLI) in English for the whole test, so tests
+    match the English msgids whatever the German catalog says. Pages keep their own language:
+    each request runs in its own application context."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield

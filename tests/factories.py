@@ -97,3 +97,34 @@ class ReportFactory(BaseFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     cycle = factory.SubFactory(ReportingCycleFactory)
     status = SubmissionStatus.DRAFT
+
+
+# --- forum ----------------------------------------------------------------------------------------
+
+from portal.models import ForumPost, ForumTopic  # noqa: E402
+
+
+class ForumTopicFactory(BaseFactory):
+    """A topic; its opening post comes from ForumPostFactory(topic=...)."""
+
+    class Meta:
+        model = ForumTopic
+
+    title = factory.Sequence(lambda n: f"Thema {n}")
+    author = factory.SubFactory(UserFactory)
+    last_activity_at = factory.LazyFunction(utcnow)
+    created_at = factory.LazyAttribute(lambda t: t.last_activity_at)
+    is_locked = False
+    is_pinned = False
+
+
+class ForumPostFactory(BaseFactory):
+    class Meta:
+        model = ForumPost
+
+    topic = factory.SubFactory(ForumTopicFactory)
+    author = factory.LazyAttribute(lambda p: p.topic.author)
+    body = factory.Sequence(lambda n: f"Beitrag {n}")
+    created_at = factory.LazyAttribute(lambda p: p.topic.last_activity_at)
+    is_hidden = False
+    hidden_reason = ""

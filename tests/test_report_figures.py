@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from portal.models import Indicator
 from portal.reports.figures import MAX_FIGURE, Figure, figure_problems, share
 
+pytestmark = pytest.mark.usefixtures("english")
+
 TOTAL = Indicator(id=1, key="employees_total", name_de="Beschäftigte", name_en="Employees")
 PART = Indicator(id=2, key="employees_migration", name_de="davon", name_en="of whom", part_of_id=1)
 INDICATORS = [TOTAL, PART]

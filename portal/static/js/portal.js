@@ -80,6 +80,11 @@
           show("ended");
         });
     });
+    // A request the page made in the background (autosave) kept the session alive too.
+    document.addEventListener("portal:activity", function () {
+      box.hidden = true;
+      schedule();
+    });
     schedule();
   }
 
