@@ -31,15 +31,19 @@ run: seed
 	@$(FLASK) demo-logins
 	PORTAL_ENV=development $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Tests run in parallel processes (pytest-xdist), one per core of a CI machine; TEST_WORKERS=0
+# runs them in this process (for a debugger).
+TEST_WORKERS ?= 2
+
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # The database-facing tests against PostgreSQL (see README for TEST_DATABASE_URL).
 test-postgres: install
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q -m db
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q -n $(TEST_WORKERS) -m db
 
 e2e: install
-	$(BIN)/pytest -q tests/e2e
+	$(BIN)/pytest -q -n $(TEST_WORKERS) tests/e2e
 
 lint: install
 	$(BIN)/ruff check .

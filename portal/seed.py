@@ -1,9 +1,11 @@
 """Demo data: the ministry's accounts, Kreis Minden-Lübbecke as member 37, 36 fictional partners
 and two fictional applicants. Idempotent: running it twice adds nothing the second time."""
 
+import functools
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from portal.extensions import db
 from portal.models import (
@@ -133,9 +135,15 @@ def _ensure_user(email, name, role, organisation=None, function=""):
             is_contact_person=contact,
             directory_shows_email=contact,
         )
-        user.set_password(DEMO_PASSWORD)
+        # All demo accounts share one password: hash it once (scrypt is slow on purpose).
+        user.password_hash = _demo_password_hash()
         db.session.add(user)
     return user
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    return generate_password_hash(DEMO_PASSWORD, method="scrypt")
 
 
 def _ensure_organisation(name, slug, sector, kreis, **fields):

@@ -23,11 +23,33 @@ TEST_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="scrypt")
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url(tmp_path_factory, worker_id):
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
+        return _database_of_worker(url, worker_id)
+    # tmp_path_factory gives each pytest-xdist worker a folder of its own.
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def _database_of_worker(url: str, worker_id: str) -> str:
+    """With pytest-xdist each worker empties and fills tables of its own: a database next to the
+    given one, named after the worker (created when missing)."""
+    if worker_id == "master":
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    given = make_url(url)
+    name = f"{given.database}_{worker_id}"
+    server = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,10 @@
 required, only the newest version). A decision in the wrong state is a clear 409 that keeps the
 typed text, never a 500; each decision lands in the audit log and e-mails the partner."""
 
+import html
+
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -170,7 +173,7 @@ def test_a_decision_in_the_wrong_state_is_a_clear_409_that_keeps_the_text(
     response = _decide(client, concept, action, WHY)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "This decision is not possible in the concept's current state." in page
+    assert "This decision is not possible in the concept's current state." in html.unescape(page)
     assert 'role="alert"' in page
     assert WHY in page  # the typed text is still there to copy or use
     assert _status(db, concept) == meanwhile
@@ -187,7 +190,11 @@ def test_a_decision_racing_a_withdrawal_is_refused_by_the_lock(db, english, conc
     """Loaded as submitted, withdrawn before the decision is saved: the lock version catches it."""
     _meanwhile(db, concept, status=S.DRAFT, lock_version=concept.lock_version + 1)
     assert concept.status == S.SUBMITTED  # what the reviewer still has
-    with app.test_request_context("/"), pytest.raises(services.ReviewRefused) as refused:
+    with (
+        app.test_request_context("/"),
+        force_locale("en"),
+        pytest.raises(services.ReviewRefused) as refused,
+    ):
         services.decide(concept, "approve", english["reviewer"])
     assert "Someone else changed this concept" in str(refused.value.reason)
     assert _status(db, concept) == S.DRAFT

@@ -364,19 +364,7 @@ PARTNER_PAGES = (
 )
 
 
-HOME_PAGE_BUG = pytest.mark.xfail(
-    reason="templates/reports/_summary.html fails (500) for a report in changes_requested",
-    strict=False,
-)
-
-
-@pytest.mark.parametrize(
-    "pattern",
-    [
-        pytest.param(p, marks=HOME_PAGE_BUG) if p == "/organisationen/{org}" else p
-        for p in PARTNER_PAGES
-    ],
-)
+@pytest.mark.parametrize("pattern", PARTNER_PAGES)
 @pytest.mark.parametrize("who", ["editor_a", "admin_a", "admin_b"])
 def test_no_partner_page_shows_an_internal_comment(
     client, english, login_as, db, report, who, pattern
@@ -446,10 +434,6 @@ def test_a_colleague_who_is_assigned_is_told_by_email(
     assert [m.recipient for m in outbox() if "ssigned" in m.subject] == [colleague.email]
 
 
-@pytest.mark.xfail(
-    reason="templates/mail/review_assigned.txt speaks of concepts only (not ours to change)",
-    strict=False,
-)
 def test_the_assignment_mail_names_and_links_the_report(
     client, english, login_as, db, report, outbox
 ):

@@ -8,7 +8,6 @@ Every function runs a fixed number of SQL statements, whatever the number of org
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Date, Select, and_, case, func, literal, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
@@ -25,6 +24,7 @@ from portal.models import (
     SubmissionStatus,
     User,
 )
+from portal.pagination import RowPagination, paginate_rows  # noqa: F401
 from portal.reports.cycles import add_months
 
 # The standings, worst first (the order of the "standing" sort).
@@ -294,27 +294,6 @@ def organisations_in_cycle(cycle: ReportingCycle) -> list[tuple[int, str]]:
             .where(Report.cycle_id == cycle.id)
             .order_by(func.lower(Organisation.name), Organisation.id)
         ).all()
-    )
-
-
-class RowPagination(SelectPagination):
-    """Flask-SQLAlchemy's pagination of a select, keeping whole rows instead of only the first
-    column."""
-
-    def _query_items(self) -> list:
-        statement = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(statement).all())
-
-
-def paginate_rows(statement: Select, page: int, per_page: int) -> RowPagination:
-    return RowPagination(
-        select=statement,
-        session=db.session,
-        page=page,
-        per_page=per_page,
-        max_per_page=per_page,
-        error_out=False,
-        count=True,
     )
 
 

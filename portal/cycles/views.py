@@ -20,17 +20,11 @@ from portal.cycles.forms import (
 )
 from portal.extensions import db
 from portal.models import Organisation, ReportingCycle
+from portal.pagination import page_number
 from portal.reports import cycles
 from portal.reports.cycles import CycleRefused
 
 PER_PAGE = 50
-# Far beyond any real list, small enough that OFFSET never overflows a database integer.
-MAX_PAGE = 100_000
-
-
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    return min(max(page, 1), MAX_PAGE)
 
 
 def _allowed() -> None:
@@ -55,7 +49,7 @@ def _organisation(field) -> Organisation | None:
 def index():
     _allowed()
     pagination = queries.paginate_rows(
-        queries.cycles_with_counts(), page=_page_number(), per_page=PER_PAGE
+        queries.cycles_with_counts(), page=page_number(), per_page=PER_PAGE
     )
     return render_template(
         "cycles/index.html", pagination=pagination, next_year=date.today().year - 1
@@ -143,7 +137,7 @@ def show(year: int):
     filter_form.validate()
     filters = filter_form.filters()
     pagination = queries.paginate_rows(
-        queries.overview_statement(cycle, filters, today), page=_page_number(), per_page=PER_PAGE
+        queries.overview_statement(cycle, filters, today), page=page_number(), per_page=PER_PAGE
     )
     organisations = queries.organisations_in_cycle(cycle)
     extend_form = ExtendForm(cycle, formdata=None)

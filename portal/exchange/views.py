@@ -3,15 +3,13 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_sqlalchemy.pagination import SelectPagination
 
 from portal import policy
 from portal.exchange import bp, queries, services
 from portal.exchange.forms import DirectorySearchForm, LibrarySearchForm
 from portal.extensions import db
 from portal.models import Measure, Report
-
-MAX_PAGE = 100_000
+from portal.pagination import page_number, paginate_rows
 
 
 @bp.before_request
@@ -22,25 +20,14 @@ def members_only():
         abort(403)
 
 
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
-class RowPagination(SelectPagination):
-    """Pagination of a statement whose rows have several columns (db.paginate keeps only the
-    first column of each row)."""
-
-    def _query_items(self) -> list:
-        statement = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(statement).all())
-
-
-def _paginate(statement, pagination_class=SelectPagination):
+def _paginate(statement, rows: bool = False):
+    """A page of organisations, or (rows=True) of rows with several columns."""
     page_size = current_app.config["PAGE_SIZE"]
-    return pagination_class(
-        select=statement,
-        session=db.session(),
-        page=_page_number(),
+    if rows:
+        return paginate_rows(statement, page_number(), page_size)
+    return db.paginate(
+        statement,
+        page=page_number(),
         per_page=page_size,
         max_per_page=page_size,
         error_out=False,
@@ -96,7 +83,7 @@ def library():
     form = LibrarySearchForm(formdata=request.args)
     form.validate()
     filters = form.filters()
-    pagination = _paginate(queries.library(filters), RowPagination)
+    pagination = _paginate(queries.library(filters), rows=True)
     return render_template(
         "exchange/library.html",
         form=form,

@@ -2,10 +2,10 @@
 number of topics, posts or reports: names, organisations and reply counts are joined or counted
 in SQL, never loaded one by one."""
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from portal import pagination
 from portal.extensions import db
 from portal.models import (
     FieldOfAction,
@@ -15,31 +15,13 @@ from portal.models import (
     PostReport,
     User,
 )
+from portal.pagination import RowPagination
 
 PAGE_SIZE = 20
-# Far beyond any real list, small enough that OFFSET never overflows a database integer.
-MAX_PAGE = 100_000
-
-
-class RowPagination(SelectPagination):
-    """Flask-SQLAlchemy's pagination of a select, keeping whole rows (an object with its joined
-    names and counts) instead of only the first column."""
-
-    def _query_items(self) -> list:
-        statement = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(statement).all())
 
 
 def paginate_rows(statement: Select, page: int) -> RowPagination:
-    return RowPagination(
-        select=statement,
-        session=db.session,
-        page=min(max(page, 1), MAX_PAGE),
-        per_page=PAGE_SIZE,
-        max_per_page=PAGE_SIZE,
-        error_out=False,
-        count=True,
-    )
+    return pagination.paginate_rows(statement, page, PAGE_SIZE)
 
 
 def topics(field_of_action_id: int | None = None) -> Select:

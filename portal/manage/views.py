@@ -19,9 +19,7 @@ from portal.manage.forms import (
     RoleForm,
 )
 from portal.models import Organisation, OrganisationStatus, User
-
-# Far beyond any real list, small enough that OFFSET never overflows a database integer.
-MAX_PAGE = 100_000
+from portal.pagination import page_number
 
 
 def _organisation(organisation_id: int) -> Organisation:
@@ -127,10 +125,6 @@ def _flash_profile_saved(organisation: Organisation, changed: list[str], was_lis
 # --- the people with access ---------------------------------------------------------------------
 
 
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
 def _users_page(
     organisation: Organisation,
     invite_form: InviteForm | None = None,
@@ -142,7 +136,7 @@ def _users_page(
         select(User)
         .where(User.organisation_id == organisation.id)
         .order_by(User.is_active_account.desc(), func.lower(User.name), User.id),
-        page=_page_number(),
+        page=page_number(),
         per_page=page_size,
         max_per_page=page_size,
         error_out=False,

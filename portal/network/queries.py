@@ -4,7 +4,6 @@ statements whatever the number of organisations: the aggregates are correlated s
 
 from dataclasses import dataclass
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, func, select
 
 from portal.extensions import db
@@ -17,30 +16,10 @@ from portal.models import (
     Sector,
     SubmissionStatus,
 )
+from portal.pagination import RowPagination, paginate_rows  # noqa: F401
 
 SORT_ORDERS = ("name", "member_number", "status_changed")
 OPEN_STATUSES = (SubmissionStatus.SUBMITTED, SubmissionStatus.CHANGES_REQUESTED)
-
-
-class RowPagination(SelectPagination):
-    """Flask-SQLAlchemy's pagination of a select, keeping whole rows (the organisation and its
-    aggregates) instead of only the first column."""
-
-    def _query_items(self) -> list:
-        statement = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(statement).all())
-
-
-def paginate_rows(statement: Select, page: int, per_page: int) -> RowPagination:
-    return RowPagination(
-        select=statement,
-        session=db.session,
-        page=page,
-        per_page=per_page,
-        max_per_page=per_page,
-        error_out=False,
-        count=True,
-    )
 
 
 @dataclass(frozen=True)

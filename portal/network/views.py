@@ -11,14 +11,7 @@ from portal.extensions import db
 from portal.models import Organisation, OrganisationStatus
 from portal.network import bp, history, queries, services
 from portal.network.forms import NetworkSearchForm, OrganisationForm
-
-# Far beyond any real list, small enough that OFFSET never overflows a database integer.
-MAX_PAGE = 100_000
-
-
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    return min(max(page, 1), MAX_PAGE)
+from portal.pagination import page_number
 
 
 def _page_size() -> int:
@@ -47,7 +40,7 @@ def index():
     form.validate()
     filters = form.filters()
     pagination = queries.paginate_rows(
-        queries.network_organisations(filters), page=_page_number(), per_page=_page_size()
+        queries.network_organisations(filters), page=page_number(), per_page=_page_size()
     )
     # Query parameters of links: only what was valid and chosen.
     link_args = {
@@ -78,7 +71,7 @@ def history_page(organisation_id: int):
     if not policy.can_view_organisation_history(current_user, organisation):
         abort(403)
     pagination = queries.paginate_rows(
-        history.history_statement(organisation.id), page=_page_number(), per_page=_page_size()
+        history.history_statement(organisation.id), page=page_number(), per_page=_page_size()
     )
     return render_template(
         "network/history.html",

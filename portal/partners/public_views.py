@@ -7,11 +7,9 @@ import io
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 
 from portal.extensions import db
+from portal.pagination import page_number
 from portal.partners import bp, queries
 from portal.partners.forms import PartnerSearchForm
-
-# Far beyond any real list, small enough that OFFSET never overflows a database integer.
-MAX_PAGE = 100_000
 
 OPEN_DATA_FIELDS = (
     "member_number",
@@ -27,11 +25,6 @@ OPEN_DATA_FIELDS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    return min(max(page, 1), MAX_PAGE)
-
-
 @bp.route("/partner")
 def public_list():
     form = PartnerSearchForm(formdata=request.args)
@@ -40,7 +33,7 @@ def public_list():
     page_size = current_app.config["PAGE_SIZE"]
     pagination = db.paginate(
         queries.public_partners(filters),
-        page=_page_number(),
+        page=page_number(),
         per_page=page_size,
         max_per_page=page_size,
         error_out=False,

@@ -6,7 +6,6 @@ Partners that have not reported are in `portal.review.non_reporting`."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -24,6 +23,7 @@ from portal.models import (
     SubmissionStatus,
     User,
 )
+from portal.pagination import RowPagination, paginate_rows  # noqa: F401
 
 # A submission waiting longer than this is flagged on the dashboard.
 LONG_WAIT = timedelta(days=14)
@@ -85,26 +85,6 @@ def _queue_rows(statuses=QUEUE_STATUSES):
         .where(Report.status.in_(statuses))
     )
     return union_all(concepts, reports).subquery("queue")
-
-
-class RowPagination(SelectPagination):
-    """`db.paginate` for a statement of several columns: the items are rows, not scalars."""
-
-    def _query_items(self) -> list:
-        statement = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(statement).all())
-
-
-def paginate_rows(statement: Select, *, page: int, per_page: int) -> RowPagination:
-    return RowPagination(
-        select=statement,
-        session=db.session(),
-        page=page,
-        per_page=per_page,
-        max_per_page=per_page,
-        error_out=False,
-        count=True,
-    )
 
 
 def review_queue(filters: QueueFilters, viewer: User, now: datetime) -> Select:
