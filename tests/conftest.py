@@ -130,6 +130,9 @@ def app(_schema, app_config):
         yield app
         _db.session.remove()
         _empty_all_tables()
+        # Every test has its own app and so its own connection pool: close it, or PostgreSQL
+        # runs out of connections after a few hundred tests.
+        _db.engine.dispose()
 
 
 @pytest.fixture

@@ -128,3 +128,9 @@ class ForumPostFactory(BaseFactory):
     created_at = factory.LazyAttribute(lambda p: p.topic.last_activity_at)
     is_hidden = False
     hidden_reason = ""
+
+
+def field_of_action_id(position: int = 1) -> int:
+    """The id of the reference field of action at this position (ids differ by database: on
+    PostgreSQL sequences go on after the tables are emptied)."""
+    return db.session.scalar(db.select(FieldOfAction.id).where(FieldOfAction.position == position))

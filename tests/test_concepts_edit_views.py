@@ -174,7 +174,8 @@ def test_a_partial_measure_saves(client, cast, login_as, db):
     concept = draft(cast, db)
     login_as(cast["editor_a"])
     response = client.post(
-        f"/konzepte/{concept.id}/massnahmen/neu", data={"field_of_action_id": "2"}
+        f"/konzepte/{concept.id}/massnahmen/neu",
+        data={"field_of_action_id": str(factories.field_of_action_id(2))},
     )
     assert response.status_code == 302
     page = page_of(client.get(f"/konzepte/{concept.id}/bearbeiten"))

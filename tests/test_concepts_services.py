@@ -162,7 +162,7 @@ def test_a_draft_cannot_be_amended(db, cast):
 
 def measure_values(**overrides):
     values = {
-        "field_of_action_id": 1,
+        "field_of_action_id": factories.field_of_action_id(),
         "title": "Neue Maßnahme",
         "description": "",
         "target_group": "",

@@ -49,7 +49,7 @@ def sections(**overrides):
 
 def measure_form(**overrides):
     data = {
-        "field_of_action_id": "1",
+        "field_of_action_id": str(factories.field_of_action_id()),
         "title": "Ausbildungsmessen",
         "description": "An Schulen",
         "target_group": "Jugendliche",

@@ -87,7 +87,9 @@ def test_ministry_dashboard_queries_do_not_grow_with_the_data(
     with count_queries() as many:
         assert client.get("/ministerium").status_code == 200
     assert few.count == many.count
-    assert many.count <= 6, many.statements
+    # user, partners by status, queue (count + page), queue counts, non-reporting (count, page,
+    # per cycle), user of the session: a fixed number whatever the data.
+    assert many.count <= 9, many.statements
 
 
 def test_organisation_page_queries_do_not_grow_with_the_data(

@@ -196,7 +196,8 @@ def test_a_decision_racing_a_withdrawal_is_refused_by_the_lock(db, english, conc
         pytest.raises(services.ReviewRefused) as refused,
     ):
         services.decide(concept, "approve", english["reviewer"])
-    assert "Someone else changed this concept" in str(refused.value.reason)
+    with force_locale("en"):
+        assert "Someone else changed this concept" in str(refused.value.reason)
     assert _status(db, concept) == S.DRAFT
     assert outbox() == []
 

@@ -259,7 +259,9 @@ def library(filters: LibraryFilters) -> Select:
         entries = measures.subquery()
     else:
         entries = union_all(measures, stories).subquery()
-    return select(entries).order_by(entries.c.shared_at.desc(), entries.c.kind, entries.c.id.desc())
+    return select(entries).order_by(
+        entries.c.shared_at.desc().nulls_last(), entries.c.kind, entries.c.id.desc()
+    )
 
 
 def shared_measure(measure_id: int):
@@ -302,7 +304,9 @@ def shared_by(organisation_id: int) -> list:
         _shared_measures().where(Organisation.id == organisation_id),
         _shared_stories().where(Organisation.id == organisation_id),
     ).subquery()
-    return db.session.execute(select(entries).order_by(entries.c.shared_at.desc())).all()
+    return db.session.execute(
+        select(entries).order_by(entries.c.shared_at.desc().nulls_last())
+    ).all()
 
 
 def fields_of_action() -> list[FieldOfAction]:

@@ -31,7 +31,7 @@ ROLES = {
     "anonymous_en": (None, "en"),
     **{role: (email, "de") for role, email in DEMO_USERS.items()},
 }
-MAX_PAGES = 80  # per role; pages differing only in numbers are visited twice at most
+MAX_PAGES = 140  # per role; pages differing only in numbers are visited twice at most
 NARROW_VIEWPORT = {"width": 375, "height": 812}  # a small phone; WCAG 1.4.10 reflow
 UNKNOWN_PATH = "/diese-seite-gibt-es-nicht"
 
