@@ -8,7 +8,6 @@ submitting needs is in portal/reports/completeness.py."""
 
 from decimal import Decimal
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from portal.comments import MAX_COMMENT_LENGTH
+from portal.concepts.forms import NumberField
 from portal.concepts.numbers import NumberFormatError, parse_number
 from portal.forms import PortalForm
 from portal.labels import label
@@ -138,34 +138,6 @@ def figures_form(content, **kwargs) -> FiguresFormBase:
 # --- progress per measure ---------------------------------------------------------------------
 
 
-class ValueField(StringField):
-    """The actual value of a measure's indicator: a number ≥ 0, typed the German way ("12,5",
-    "1.234") or with a decimal point."""
-
-    MESSAGES = {
-        "format": _l("Enter a number, for example 12,5 or 1.234."),
-        "negative": _l("Enter a number of 0 or more."),
-        "decimals": _l("Enter a number with at most two decimal places."),
-        "too_large": _l("Enter a number below 10 billion."),
-    }
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "") or ""
-        if text.strip():
-            try:
-                self.data = parse_number(text)
-            except NumberFormatError as error:
-                raise ValueError(self.MESSAGES[error.kind]) from None
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return format_decimal(Decimal(self.data), format="#,##0.##")
-
-
 def status_choices():
     return [(status.value, label(status)) for status in MeasureStatus]
 
@@ -228,7 +200,7 @@ def progress_form(content, **kwargs) -> ProgressFormBase:
         setattr(
             ProgressForm,
             f"actual_{lineage}",
-            ValueField(_l("Actual value of measure %(number)s", number=number)),
+            NumberField(_l("Actual value of measure %(number)s", number=number)),
         )
         setattr(
             ProgressForm,
